@@ -1,0 +1,13 @@
+package dev.rpcws.protocol;
+
+/** What a method handler knows about its caller. */
+public interface CallContext {
+    /** The connection's socket id: the {@code socket_id} query parameter, or a random UUID. */
+    String socketId();
+
+    /** The connection's namespace: its URL path, verbatim. */
+    String namespace();
+
+    /** Whether the connection has logged in. */
+    boolean loggedIn();
+}

@@ -1,0 +1,57 @@
+package dev.rpcws.protocol;
+
+import com.fasterxml.jackson.core.io.NumberOutput;
+
+/** Formats doubles the way JavaScript's {@code Number.prototype.toString} (and so {@code JSON.stringify}) does. */
+final class JsNumbers {
+    private JsNumbers() {}
+
+    /** {@code 2.0 -> "2"}, {@code 1e-7 -> "1e-7"}, {@code 1e21 -> "1e+21"}, {@code -0.0 -> "0"}; NaN and infinities are {@code null} in JSON. */
+    static String format(double v) {
+        if (v == 0) return "0";
+        if (Double.isNaN(v) || Double.isInfinite(v)) return "null";
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) return Long.toString((long) v);
+        // Shortest round-trip digits (Schubfach), then re-laid out with JavaScript's rules.
+        String java = NumberOutput.toString(v, true);
+        boolean negative = java.charAt(0) == '-';
+        if (negative) java = java.substring(1);
+        int e = java.indexOf('E');
+        String mantissa = e < 0 ? java : java.substring(0, e);
+        int exponent = e < 0 ? 0 : Integer.parseInt(java.substring(e + 1));
+        int dot = mantissa.indexOf('.');
+        String intPart = dot < 0 ? mantissa : mantissa.substring(0, dot);
+        String fracPart = dot < 0 ? "" : mantissa.substring(dot + 1);
+        String digits = intPart + fracPart;
+        int pointPos = intPart.length() + exponent; // value = 0.digits x 10^pointPos, once digits are trimmed
+        int lead = 0;
+        while (lead < digits.length() - 1 && digits.charAt(lead) == '0') lead++;
+        digits = digits.substring(lead);
+        pointPos -= lead;
+        int end = digits.length();
+        while (end > 1 && digits.charAt(end - 1) == '0') end--;
+        digits = digits.substring(0, end);
+        return (negative ? "-" : "") + layout(digits, pointPos);
+    }
+
+    /** ECMA-262 Number::toString: k digits, n = position of the decimal point. */
+    private static String layout(String digits, int n) {
+        int k = digits.length();
+        StringBuilder out = new StringBuilder(k + 8);
+        if (k <= n && n <= 21) {
+            out.append(digits);
+            for (int i = k; i < n; i++) out.append('0');
+        } else if (0 < n && n <= 21) {
+            out.append(digits, 0, n).append('.').append(digits, n, k);
+        } else if (-6 < n && n <= 0) {
+            out.append("0.");
+            for (int i = n; i < 0; i++) out.append('0');
+            out.append(digits);
+        } else {
+            int exp = n - 1;
+            out.append(digits.charAt(0));
+            if (k > 1) out.append('.').append(digits, 1, k);
+            out.append('e').append(exp >= 0 ? "+" : "-").append(Math.abs(exp));
+        }
+        return out.toString();
+    }
+}

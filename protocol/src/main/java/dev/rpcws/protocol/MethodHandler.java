@@ -1,0 +1,16 @@
+package dev.rpcws.protocol;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** A server method. */
+@FunctionalInterface
+public interface MethodHandler {
+    /**
+     * @param params the request's params exactly as sent: Java {@code null} when absent, {@code NullNode} when {@code null}
+     * @return the result (a JsonNode or any value Jackson can convert), {@code null} for none, or a
+     *     {@link java.util.concurrent.CompletionStage} of either for an asynchronous method
+     * @throws RpcException to answer with that error; any other exception answers
+     *     {@code {"code":-32000,"message":"Error","data":<its message>}}
+     */
+    Object handle(JsonNode params, CallContext context) throws Exception;
+}

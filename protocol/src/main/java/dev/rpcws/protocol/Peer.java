@@ -1,0 +1,32 @@
+package dev.rpcws.protocol;
+
+/**
+ * The connection a frame arrived on, as the processing rules see it: its namespace's methods and events,
+ * its login flag and its subscriptions.
+ */
+public interface Peer extends CallContext {
+    /** A method registered in this namespace, or {@code null}. */
+    Method method(String name);
+
+    /** An event declared in this namespace, or {@code null}. */
+    Event event(String name);
+
+    /** Marks the connection as logged in (a login handler returned {@code true}). */
+    void logIn();
+
+    /** Subscribes to a declared event; {@code false} if already subscribed. */
+    boolean subscribe(String event);
+
+    /** Unsubscribes from a declared event; {@code false} if not subscribed. */
+    boolean unsubscribe(String event);
+
+    interface Method {
+        MethodHandler handler();
+
+        boolean isProtected();
+    }
+
+    interface Event {
+        boolean isProtected();
+    }
+}

@@ -1,0 +1,172 @@
+package dev.rpcws.protocol;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * The reference server's request rules (protocol reference 3.2 and 3.3), without I/O: a frame in, the
+ * reply frame out ({@code null} when the reference sends none). Frames may be processed concurrently;
+ * the elements of one batch run one after another, as the reference runs them.
+ */
+public final class RequestProcessor {
+    /** The reference has no bound; one keeps a single frame from queueing unbounded work. */
+    public static final int DEFAULT_MAX_BATCH = 1000;
+
+    private static final CompletableFuture<JsonNode> NO_REPLY = CompletableFuture.completedFuture(null);
+
+    private final int maxBatch;
+
+    public RequestProcessor() {
+        this(DEFAULT_MAX_BATCH);
+    }
+
+    public RequestProcessor(int maxBatch) {
+        this.maxBatch = maxBatch;
+    }
+
+    /** Processes one text (or UTF-8 decoded binary) frame. */
+    public CompletableFuture<JsonNode> process(String frame, Peer peer) {
+        JsonNode message;
+        try {
+            message = Json.parse(frame);
+        } catch (Json.JsonSyntaxException e) {
+            return reply(Frames.error(RpcErrors.parseError(e.getMessage()), null));
+        }
+        return process(message, peer);
+    }
+
+    /** Processes one decoded frame: a request, a notification or a batch. */
+    public CompletableFuture<JsonNode> process(JsonNode frame, Peer peer) {
+        if (!frame.isArray()) return processOne(frame, peer);
+        if (frame.isEmpty()) return reply(Frames.error(RpcErrors.invalidRequest("Invalid array"), null));
+        if (frame.size() > maxBatch) {
+            return reply(Frames.error(RpcErrors.invalidRequest("Batch too large: at most " + maxBatch + " requests"), null));
+        }
+        ArrayNode replies = Json.array();
+        CompletableFuture<JsonNode> done = new CompletableFuture<>();
+        runBatch((ArrayNode) frame, 0, peer, replies, done);
+        return done;
+    }
+
+    /** Runs elements from {@code next} on; loops while they finish at once, continues asynchronously otherwise. */
+    private void runBatch(ArrayNode batch, int next, Peer peer, ArrayNode replies, CompletableFuture<JsonNode> done) {
+        for (int i = next; i < batch.size(); i++) {
+            CompletableFuture<JsonNode> r = processOne(batch.get(i), peer);
+            if (!r.isDone()) {
+                int following = i + 1;
+                r.whenComplete((reply, err) -> {
+                    if (reply != null) replies.add(reply);
+                    runBatch(batch, following, peer, replies, done);
+                });
+                return;
+            }
+            JsonNode reply = r.join(); // processOne never completes exceptionally
+            if (reply != null) replies.add(reply);
+        }
+        done.complete(replies.isEmpty() ? null : replies);
+    }
+
+    private CompletableFuture<JsonNode> processOne(JsonNode m, Peer peer) {
+        if (m == null || !(m.isObject() || m.isArray())) return reply(Frames.error(RpcErrors.invalidRequest(), null));
+        JsonNode id = m.get("id");
+        JsonNode replyId = Js.truthy(id) ? id : null;
+
+        JsonNode version = m.get("jsonrpc");
+        if (version == null || !version.isTextual() || !"2.0".equals(version.textValue())) {
+            return reply(Frames.error(RpcErrors.invalidRequest("Invalid JSON RPC version"), replyId));
+        }
+        JsonNode method = m.get("method");
+        if (!Js.truthy(method)) return reply(Frames.error(RpcErrors.invalidParams("Method not specified"), replyId));
+        if (!method.isTextual()) return reply(Frames.error(RpcErrors.invalidRequest("Invalid method name"), replyId));
+        JsonNode params = m.get("params");
+        if (params != null && params.isTextual() && !params.textValue().isEmpty()) {
+            return reply(Frames.error(RpcErrors.invalidRequest(), replyId));
+        }
+
+        String name = method.textValue();
+        switch (name) {
+            case "rpc.on": return reply(subscribe(params, replyId, peer));
+            case "rpc.off": return reply(unsubscribe(params, replyId, peer));
+            case "rpc.login":
+                if (!Js.truthy(params)) return reply(Frames.error(RpcErrors.paramsNotFound(), replyId));
+                break;
+            default:
+        }
+        Peer.Method target = peer.method(name);
+        if (target == null) return reply(Frames.error(RpcErrors.methodNotFound(), replyId));
+        if (target.isProtected() && !peer.loggedIn()) return reply(Frames.error(RpcErrors.methodForbidden(), replyId));
+        return invoke(name, target.handler(), params, replyId, peer);
+    }
+
+    private CompletableFuture<JsonNode> invoke(String name, MethodHandler handler, JsonNode params, JsonNode id, Peer peer) {
+        CompletableFuture<Object> outcome;
+        try {
+            Object value = handler.handle(params, peer);
+            outcome = value instanceof CompletionStage<?> stage
+                    ? stage.toCompletableFuture().thenApply(v -> (Object) v)
+                    : CompletableFuture.completedFuture(value);
+        } catch (Throwable t) {
+            outcome = CompletableFuture.failedFuture(t);
+        }
+        return outcome.handle((value, failure) -> {
+            if (id == null) return null; // a notification: executed, never answered
+            if (failure != null) return Frames.error(errorFor(failure), id);
+            JsonNode result;
+            try {
+                result = Json.toNode(value);
+            } catch (RuntimeException e) {
+                return Frames.error(RpcErrors.handlerFailure(e), id);
+            }
+            if ("rpc.login".equals(name) && result != null && result.isBoolean() && result.booleanValue()) peer.logIn();
+            return Frames.result(result, id);
+        });
+    }
+
+    private static JsonNode errorFor(Throwable failure) {
+        Throwable t = failure;
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) t = t.getCause();
+        return t instanceof RpcException rpc ? rpc.error() : RpcErrors.handlerFailure(t);
+    }
+
+    /** {@code rpc.on}: always answered; a protected event before login aborts the rest of the list. */
+    private static ObjectNode subscribe(JsonNode params, JsonNode id, Peer peer) {
+        if (!Js.truthy(params)) return Frames.error(RpcErrors.eventNotProvided(), id);
+        if (!params.isArray()) return Frames.error(RpcErrors.invalidParams("Event names must be an array"), id);
+        ObjectNode statuses = Json.object();
+        for (JsonNode element : params) {
+            String event = Js.string(element);
+            Peer.Event declared = peer.event(event);
+            if (declared == null) {
+                statuses.put(event, "provided event invalid");
+            } else if (declared.isProtected() && !peer.loggedIn()) {
+                return Frames.error(RpcErrors.eventForbidden(), id);
+            } else {
+                statuses.put(event, peer.subscribe(event) ? "ok" : "socket has already been subscribed to event");
+            }
+        }
+        return Frames.result(statuses, id);
+    }
+
+    /** {@code rpc.off}: always answered, no login needed. */
+    private static ObjectNode unsubscribe(JsonNode params, JsonNode id, Peer peer) {
+        if (!Js.truthy(params)) return Frames.error(RpcErrors.eventNotProvided(), id);
+        if (!params.isArray()) return Frames.error(RpcErrors.invalidParams("Event names must be an array"), id);
+        ObjectNode statuses = Json.object();
+        for (JsonNode element : params) {
+            String event = Js.string(element);
+            if (peer.event(event) == null) statuses.put(event, "provided event invalid");
+            else statuses.put(event, peer.unsubscribe(event) ? "ok" : "not subscribed");
+        }
+        return Frames.result(statuses, id);
+    }
+
+    private static CompletableFuture<JsonNode> reply(JsonNode frame) {
+        return frame == null ? NO_REPLY : CompletableFuture.completedFuture(frame);
+    }
+}

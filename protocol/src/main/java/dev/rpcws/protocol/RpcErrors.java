@@ -1,0 +1,54 @@
+package dev.rpcws.protocol;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** The error objects the reference server generates (protocol reference 3.4), member order {@code code, message, data}. */
+public final class RpcErrors {
+    public static final int PARSE_ERROR = -32700;
+    public static final int INVALID_REQUEST = -32600;
+    public static final int METHOD_NOT_FOUND = -32601;
+    public static final int INVALID_PARAMS = -32602;
+    public static final int PARAMS_NOT_FOUND = -32604;
+    public static final int METHOD_FORBIDDEN = -32605;
+    public static final int EVENT_FORBIDDEN = -32606;
+    /** Used by the reference for "Event not provided" and for exceptions thrown by handlers. */
+    public static final int SERVER_ERROR = -32000;
+
+    private RpcErrors() {}
+
+    public static ObjectNode of(int code, String message) {
+        ObjectNode e = Json.object();
+        e.put("code", code);
+        e.put("message", message);
+        return e;
+    }
+
+    public static ObjectNode of(int code, String message, JsonNode data) {
+        ObjectNode e = of(code, message);
+        e.set("data", data == null ? e.nullNode() : data);
+        return e;
+    }
+
+    public static ObjectNode of(int code, String message, String data) {
+        ObjectNode e = of(code, message);
+        e.put("data", data);
+        return e;
+    }
+
+    static ObjectNode parseError(String detail) { return of(PARSE_ERROR, "Parse error", detail); }
+    static ObjectNode invalidRequest() { return of(INVALID_REQUEST, "Invalid Request"); }
+    static ObjectNode invalidRequest(String detail) { return of(INVALID_REQUEST, "Invalid Request", detail); }
+    static ObjectNode invalidParams(String detail) { return of(INVALID_PARAMS, "Invalid params", detail); }
+    static ObjectNode methodNotFound() { return of(METHOD_NOT_FOUND, "Method not found"); }
+    static ObjectNode paramsNotFound() { return of(PARAMS_NOT_FOUND, "Params not found"); }
+    static ObjectNode methodForbidden() { return of(METHOD_FORBIDDEN, "Method forbidden"); }
+    static ObjectNode eventForbidden() { return of(EVENT_FORBIDDEN, "Event forbidden"); }
+    static ObjectNode eventNotProvided() { return of(SERVER_ERROR, "Event not provided"); }
+
+    /** A handler failed with something other than an {@link RpcException}: the reference's {@code Error} mapping. */
+    static ObjectNode handlerFailure(Throwable t) {
+        String detail = t.getMessage();
+        return of(SERVER_ERROR, "Error", detail == null ? "" : detail);
+    }
+}

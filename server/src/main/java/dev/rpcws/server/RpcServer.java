@@ -1,0 +1,238 @@
+package dev.rpcws.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.rpcws.protocol.EventParams;
+import dev.rpcws.protocol.MethodHandler;
+import dev.rpcws.protocol.RequestProcessor;
+import dev.rpcws.server.admin.AdminApi;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandler;
+import org.eclipse.jetty.server.handler.ContextHandlerCollection;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
+import org.eclipse.jetty.websocket.server.ServerUpgradeResponse;
+import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+
+/**
+ * An rpc-websockets 10.0.1 server on Jetty 12, with the reference's API: {@code register}, {@code event},
+ * {@code setAuth}, {@code of(namespace)}, {@code emit}, {@code closeNamespace}, {@code close}, plus
+ * heartbeats and limits the reference lacks. The namespace of a connection is its URL path, verbatim.
+ *
+ * <pre>{@code
+ * RpcServer server = new RpcServer(ServerOptions.builder().port(8080).build());
+ * server.register("sum", (params, ctx) -> params.get(0).asDouble() + params.get(1).asDouble());
+ * server.event("newsUpdate");
+ * server.start();
+ * server.emit("newsUpdate", "fox");
+ * }</pre>
+ */
+public final class RpcServer implements AutoCloseable {
+    public static final String ROOT = "/";
+
+    private final ServerOptions options;
+    private final RequestProcessor processor;
+    private final Metrics metrics = new Metrics();
+    private final Map<String, Namespace> namespaces = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService scheduler;
+    private final Server jetty;
+    private ServerConnector wsConnector;
+    private ServerConnector adminConnector;
+    private Executor handlerExecutor;
+
+    public RpcServer(ServerOptions options) {
+        this.options = options;
+        this.processor = new RequestProcessor(options.maxBatch());
+        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "rpcws-timers");
+            t.setDaemon(true);
+            return t;
+        });
+        timers.setRemoveOnCancelPolicy(true);
+        this.scheduler = timers;
+        QueuedThreadPool pool = new QueuedThreadPool();
+        pool.setName("rpcws");
+        this.jetty = new Server(pool);
+        this.handlerExecutor = pool;
+        of(ROOT);
+    }
+
+    // ---- the reference's API ----
+
+    /** Registers a method in the root namespace. */
+    public Registration register(String method, MethodHandler handler) {
+        return of(ROOT).register(method, handler);
+    }
+
+    /** Declares an event in the root namespace. */
+    public Registration event(String event) {
+        return of(ROOT).event(event);
+    }
+
+    /** Installs the {@code rpc.login} handler of the root namespace: a connection logs in when it returns {@code true}. */
+    public Registration setAuth(MethodHandler login) {
+        return of(ROOT).register("rpc.login", login);
+    }
+
+    /** The namespace of a URL path, created if needed. */
+    public Namespace of(String namespace) {
+        Namespace ns = namespaces.computeIfAbsent(namespace, n -> new Namespace(n, this));
+        ns.declared = true;
+        return ns;
+    }
+
+    /** A namespace if it exists, without creating it. */
+    public Optional<Namespace> find(String namespace) {
+        return Optional.ofNullable(namespaces.get(namespace));
+    }
+
+    /**
+     * Sends an event to its subscribers in every namespace that declared it. Exactly one object or array
+     * argument becomes {@code params} itself; otherwise {@code params} is the array of arguments (the
+     * reference's flattening rule). Returns the number of connections it was sent to.
+     */
+    public int emit(String event, Object... args) {
+        JsonNode params = EventParams.forGlobalEmit(Namespace.nodes(args));
+        int sent = 0;
+        for (Namespace ns : namespaces.values()) {
+            if (ns.declares(event)) sent += ns.deliver(event, params);
+        }
+        return sent;
+    }
+
+    /** Forgets a namespace and closes its connections with 1000: the namespace is gone on purpose. */
+    public void closeNamespace(String namespace) {
+        Namespace ns = namespaces.remove(namespace);
+        if (ns == null) return;
+        for (RpcConnection c : List.copyOf(ns.connections())) c.close(1000, "Namespace closed");
+    }
+
+    // ---- life cycle ----
+
+    /** Runs method handlers; the default is Jetty's thread pool. Set before {@link #start()}. */
+    public RpcServer handlerExecutor(Executor executor) {
+        this.handlerExecutor = executor;
+        return this;
+    }
+
+    public RpcServer start() throws Exception {
+        wsConnector = connector("ws", options.host(), options.port());
+        ContextHandler ws = new ContextHandler(ROOT);
+        ws.setVirtualHosts(List.of("@ws"));
+        WebSocketUpgradeHandler upgrade = WebSocketUpgradeHandler.from(jetty, ws, container -> {
+            container.setMaxTextMessageSize(options.maxMessageBytes());
+            container.setMaxBinaryMessageSize(options.maxMessageBytes());
+            container.setIdleTimeout(options.idleTimeout());
+            container.addMapping("/*", this::upgrade);
+        });
+        upgrade.setHandler(new UpgradeRequired());
+        ws.setHandler(upgrade);
+        ContextHandlerCollection contexts = new ContextHandlerCollection(ws);
+        if (options.adminPort() >= 0) {
+            adminConnector = connector("admin", options.adminHost(), options.adminPort());
+            ContextHandler admin = new ContextHandler(ROOT);
+            admin.setVirtualHosts(List.of("@admin"));
+            admin.setHandler(new AdminApi(this));
+            contexts.addHandler(admin);
+        }
+        jetty.setHandler(contexts);
+        jetty.setStopTimeout(2000);
+        jetty.start();
+        return this;
+    }
+
+    /** The WebSocket port (the chosen one when configured as 0). */
+    public int port() {
+        return wsConnector.getLocalPort();
+    }
+
+    /** The admin API's port, or -1 when it is disabled. */
+    public int adminPort() {
+        return adminConnector == null ? -1 : adminConnector.getLocalPort();
+    }
+
+    /** Closes every connection with 1001 (JS clients reconnect), then stops. */
+    @Override public void close() {
+        for (Namespace ns : namespaces.values()) {
+            for (RpcConnection c : List.copyOf(ns.connections())) c.close(1001, "Server shutting down");
+        }
+        try {
+            jetty.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("Jetty did not stop cleanly", e);
+        } finally {
+            scheduler.shutdownNow();
+        }
+    }
+
+    public Metrics metrics() {
+        return metrics;
+    }
+
+    public ServerOptions options() {
+        return options;
+    }
+
+    // ---- internals shared with connections ----
+
+    RequestProcessor processor() { return processor; }
+    ScheduledExecutorService scheduler() { return scheduler; }
+    Executor handlerExecutor() { return handlerExecutor; }
+
+    /** Namespaces that a connection created and nothing declared are dropped with their last connection. */
+    void forgetIfUnused(Namespace ns) {
+        if (!ns.declared && ns.isEmpty() && ns.connections().isEmpty()) namespaces.remove(ns.name(), ns);
+    }
+
+    private ServerConnector connector(String name, String host, int port) {
+        ServerConnector c = new ServerConnector(jetty);
+        c.setName(name);
+        c.setHost(host);
+        c.setPort(port);
+        jetty.addConnector(c);
+        return c;
+    }
+
+    private Object upgrade(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
+        if (options.maxConnections() > 0 && metrics.openConnections() >= options.maxConnections()) {
+            metrics.connectionRefused();
+            Response.writeError(request, response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, "Too many connections");
+            return null;
+        }
+        // Browsers fail the handshake unless one offered subprotocol is echoed; the reference echoes the first.
+        List<String> offered = request.getSubProtocols();
+        if (!offered.isEmpty()) response.setAcceptedSubProtocol(offered.get(0));
+        // Compression costs more CPU than it saves on small JSON frames; the reference declines it too.
+        if (!options.perMessageDeflate()) response.setExtensions(new ArrayList<>());
+        String path = request.getHttpURI().getPath();
+        if (path == null || path.isEmpty()) path = ROOT;
+        Fields query = Request.extractQueryParameters(request);
+        String socketId = query.getValue("socket_id");
+        if (socketId == null || socketId.isEmpty()) socketId = UUID.randomUUID().toString();
+        return new RpcConnection(this, namespaces.computeIfAbsent(path, n -> new Namespace(n, this)), socketId);
+    }
+
+    /** A plain HTTP request on the WebSocket port: what the reference's {@code ws} answers. */
+    private static final class UpgradeRequired extends Handler.Abstract {
+        @Override public boolean handle(Request request, Response response, Callback callback) {
+            Response.writeError(request, response, callback, HttpStatus.UPGRADE_REQUIRED_426, "Upgrade Required");
+            return true;
+        }
+    }
+}

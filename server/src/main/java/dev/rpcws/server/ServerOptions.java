@@ -1,0 +1,89 @@
+package dev.rpcws.server;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything configurable about a server, with the defaults the CLI documents. Limits the reference lacks
+ * (heartbeat, queue bounds, batch length) are on by default with generous values; each outcome is
+ * documented in the README's limits table.
+ */
+public record ServerOptions(
+        String host,
+        int port,
+        String adminHost,
+        int adminPort,
+        Duration pingInterval,
+        Duration pongTimeout,
+        Duration idleTimeout,
+        long maxMessageBytes,
+        int maxBatch,
+        long maxQueuedBytes,
+        int maxInFlight,
+        int maxConnections,
+        boolean perMessageDeflate) {
+
+    /** Close code when a peer does not answer pings: Going Away. */
+    public static final int CLOSE_PING_TIMEOUT = 1001;
+    /** Close code when a peer does not read fast enough: Policy Violation. */
+    public static final int CLOSE_SLOW_CONSUMER = 1008;
+    /** How long an evicted peer gets to complete the close handshake before the socket is aborted. */
+    static final Duration CLOSE_GRACE = Duration.ofSeconds(1);
+
+    public ServerOptions {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(adminHost, "adminHost");
+        Objects.requireNonNull(pingInterval, "pingInterval");
+        Objects.requireNonNull(pongTimeout, "pongTimeout");
+        Objects.requireNonNull(idleTimeout, "idleTimeout");
+        if (maxInFlight < 1) throw new IllegalArgumentException("maxInFlight must be at least 1");
+        if (maxBatch < 1) throw new IllegalArgumentException("maxBatch must be at least 1");
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static final class Builder {
+        private String host = "127.0.0.1";
+        private int port = 8080;
+        private String adminHost = "127.0.0.1";
+        private int adminPort = -1;
+        /** Under the 60 s idle cut-off of common proxies (nginx, load balancers). */
+        private Duration pingInterval = Duration.ofSeconds(30);
+        private Duration pongTimeout = Duration.ofSeconds(10);
+        /** None, like the reference: liveness is the heartbeat's job. */
+        private Duration idleTimeout = Duration.ZERO;
+        /** Far above any sane JSON-RPC message, far below the reference's 100 MiB. */
+        private long maxMessageBytes = 16L * 1024 * 1024;
+        private int maxBatch = 1000;
+        /** Like OkHttp's outbound cap: a peer that falls this far behind is cut off rather than buffered. */
+        private long maxQueuedBytes = 16L * 1024 * 1024;
+        private int maxInFlight = 1024;
+        private int maxConnections = 0;
+        private boolean perMessageDeflate = false;
+
+        public Builder host(String v) { host = v; return this; }
+        public Builder port(int v) { port = v; return this; }
+        public Builder adminHost(String v) { adminHost = v; return this; }
+        /** The admin HTTP API's port; negative (the default) disables it, 0 picks a free port. */
+        public Builder adminPort(int v) { adminPort = v; return this; }
+        /** Zero disables server pings. */
+        public Builder pingInterval(Duration v) { pingInterval = v; return this; }
+        public Builder pongTimeout(Duration v) { pongTimeout = v; return this; }
+        /** Zero means none. */
+        public Builder idleTimeout(Duration v) { idleTimeout = v; return this; }
+        public Builder maxMessageBytes(long v) { maxMessageBytes = v; return this; }
+        public Builder maxBatch(int v) { maxBatch = v; return this; }
+        public Builder maxQueuedBytes(long v) { maxQueuedBytes = v; return this; }
+        public Builder maxInFlight(int v) { maxInFlight = v; return this; }
+        /** Zero means unlimited. */
+        public Builder maxConnections(int v) { maxConnections = v; return this; }
+        public Builder perMessageDeflate(boolean v) { perMessageDeflate = v; return this; }
+
+        public ServerOptions build() {
+            return new ServerOptions(host, port, adminHost, adminPort, pingInterval, pongTimeout, idleTimeout,
+                    maxMessageBytes, maxBatch, maxQueuedBytes, maxInFlight, maxConnections, perMessageDeflate);
+        }
+    }
+}

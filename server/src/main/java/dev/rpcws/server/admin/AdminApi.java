@@ -1,0 +1,106 @@
+package dev.rpcws.server.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.rpcws.protocol.Json;
+import dev.rpcws.server.Namespace;
+import dev.rpcws.server.RpcServer;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The admin HTTP API (docs/compat-fixture.md): health, Prometheus metrics, emits and connection lists, so
+ * tests and operators trigger events the same way on the Jetty server and on the Node reference server.
+ */
+public final class AdminApi extends Handler.Abstract.NonBlocking {
+    private final RpcServer server;
+
+    public AdminApi(RpcServer server) {
+        this.server = server;
+    }
+
+    @Override public boolean handle(Request request, Response response, Callback callback) {
+        String path = Request.getPathInContext(request);
+        String method = request.getMethod();
+        Fields query = Request.extractQueryParameters(request);
+        String namespace = query.getValue("namespace");
+        switch (path) {
+            case "/health" -> json(response, callback, 200, "{\"status\":\"ok\",\"server\":\"jetty\"}");
+            case "/metrics" -> {
+                response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+                write(response, callback, 200, server.metrics().prometheus());
+            }
+            case "/admin/connections" -> {
+                List<String> ids = server.find(namespace == null ? RpcServer.ROOT : namespace).map(Namespace::connected).orElse(List.of());
+                ArrayNode out = Json.array();
+                ids.forEach(out::add);
+                json(response, callback, 200, Json.write(out));
+            }
+            case "/admin/emit" -> {
+                if (!HttpMethod.POST.is(method)) {
+                    json(response, callback, 405, "{\"error\":\"use POST\"}");
+                    return true;
+                }
+                Content.Source.asStringAsync(request, StandardCharsets.UTF_8).whenComplete((body, failure) -> {
+                    if (failure != null) callback.failed(failure);
+                    else emit(body, namespace, response, callback);
+                });
+            }
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void emit(String body, String namespace, Response response, Callback callback) {
+        JsonNode request;
+        try {
+            request = Json.parse(body);
+        } catch (Json.JsonSyntaxException e) {
+            badRequest(response, callback, "body is not JSON: " + e.getMessage());
+            return;
+        }
+        JsonNode event = request.get("event");
+        JsonNode args = request.get("args");
+        if (event == null || !event.isTextual()) {
+            badRequest(response, callback, "\"event\" must be a string");
+            return;
+        }
+        if (args != null && !args.isArray()) {
+            badRequest(response, callback, "\"args\" must be an array");
+            return;
+        }
+        List<JsonNode> list = new ArrayList<>();
+        if (args != null) args.forEach(list::add);
+        Object[] values = list.toArray();
+        if (namespace == null) server.emit(event.textValue(), values);
+        else server.of(namespace).emit(event.textValue(), values);
+        json(response, callback, 200, "{\"ok\":true}");
+    }
+
+    private static void badRequest(Response response, Callback callback, String why) {
+        json(response, callback, 400, Json.write(Json.object().put("error", why)));
+    }
+
+    private static void json(Response response, Callback callback, int status, String body) {
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        write(response, callback, status, body);
+    }
+
+    private static void write(Response response, Callback callback, int status, String body) {
+        response.setStatus(status);
+        response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
+    }
+}
