@@ -1,0 +1,197 @@
+package dev.rpcws.testkit;
+
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
+import org.eclipse.jetty.websocket.client.WebSocketClient;
+
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A WebSocket peer that sends and records raw frames, for wire-level tests no SDK would produce: it
+ * never answers for the protocol, only records. It can stop reading (as a stalled client does), and it
+ * answers pings only while it reads.
+ */
+public final class RawClient implements AutoCloseable {
+    private static final WebSocketClient CLIENT = startClient();
+
+    private final Endpoint endpoint;
+    private final Session session;
+
+    private RawClient(Session session, Endpoint endpoint) {
+        this.session = session;
+        this.endpoint = endpoint;
+    }
+
+    /** A received frame: text, or binary ({@code binary} true, payload decoded as UTF-8). */
+    public record Frame(String text, boolean binary) {}
+
+    public static RawClient connect(URI uri) {
+        return connect(uri, List.of(), Map.of());
+    }
+
+    public static RawClient connect(URI uri, List<String> subprotocols, Map<String, String> headers) {
+        ClientUpgradeRequest request = new ClientUpgradeRequest();
+        if (!subprotocols.isEmpty()) request.setSubProtocols(subprotocols);
+        headers.forEach(request::setHeader);
+        Endpoint endpoint = new Endpoint();
+        try {
+            return new RawClient(CLIENT.connect(endpoint, uri, request).get(10, TimeUnit.SECONDS), endpoint);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot connect to " + uri + ": " + e, e);
+        }
+    }
+
+    public void send(String text) {
+        CompletableFuture<Void> sent = new CompletableFuture<>();
+        session.sendText(text, Callback.from(() -> sent.complete(null), sent::completeExceptionally));
+        sent.join();
+    }
+
+    public void sendBinary(String utf8Json) {
+        sendBinary(utf8Json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public void sendBinary(byte[] payload) {
+        CompletableFuture<Void> sent = new CompletableFuture<>();
+        session.sendBinary(ByteBuffer.wrap(payload), Callback.from(() -> sent.complete(null), sent::completeExceptionally));
+        sent.join();
+    }
+
+    public void ping(String payload) {
+        session.sendPing(ByteBuffer.wrap(payload.getBytes(StandardCharsets.UTF_8)), Callback.NOOP);
+    }
+
+    /** The next frame, or {@code null} if none arrives within {@code timeout}. */
+    public Frame next(Duration timeout) {
+        try {
+            return endpoint.frames.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** The next frame's text; fails if none arrives within 5 s. */
+    public String nextText() {
+        Frame f = next(Duration.ofSeconds(5));
+        if (f == null) throw new AssertionError("no frame within 5 s");
+        return f.text();
+    }
+
+    /** Stops reading: frames (and pings) stay in the socket buffers, so pings go unanswered. */
+    public void pauseReading() {
+        endpoint.paused.set(true);
+    }
+
+    public void resumeReading() {
+        if (endpoint.paused.compareAndSet(true, false)) session.demand();
+    }
+
+    public int pongs() {
+        return endpoint.pongs.get();
+    }
+
+    /** The close code the server sent (or 1006 for an abnormal close), once closed; -1 while open. */
+    public int closeCode() {
+        return endpoint.closeCode.get();
+    }
+
+    public String closeReason() {
+        return endpoint.closeReason;
+    }
+
+    public boolean isOpen() {
+        return session.isOpen() && endpoint.closeCode.get() == -1;
+    }
+
+    public String acceptedSubprotocol() {
+        return session.getUpgradeResponse().getAcceptedSubProtocol();
+    }
+
+    public List<String> responseHeader(String name) {
+        List<String> v = session.getUpgradeResponse().getHeaders(name);
+        return v == null ? List.of() : v;
+    }
+
+    @Override public void close() {
+        if (session.isOpen()) {
+            session.close(1000, "bye", Callback.NOOP);
+            Poll.until("close handshake", Duration.ofSeconds(2), () -> endpoint.closeCode.get() != -1 || !session.isOpen());
+        }
+    }
+
+    private static WebSocketClient startClient() {
+        WebSocketClient c = new WebSocketClient();
+        c.setMaxTextMessageSize(64L * 1024 * 1024);
+        c.setMaxBinaryMessageSize(64L * 1024 * 1024);
+        c.setIdleTimeout(Duration.ZERO);
+        try {
+            c.start();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return c;
+    }
+
+    /** Public: Jetty calls listener methods through method handles. */
+    public static final class Endpoint implements Session.Listener {
+        final BlockingQueue<Frame> frames = new LinkedBlockingQueue<>();
+        final AtomicBoolean paused = new AtomicBoolean();
+        final AtomicInteger pongs = new AtomicInteger();
+        final AtomicInteger closeCode = new AtomicInteger(-1);
+        volatile String closeReason;
+        private volatile Session session;
+
+        @Override public void onWebSocketOpen(Session s) {
+            session = s;
+            s.demand();
+        }
+
+        @Override public void onWebSocketText(String text) {
+            frames.add(new Frame(text, false));
+            more();
+        }
+
+        @Override public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
+            frames.add(new Frame(StandardCharsets.UTF_8.decode(payload).toString(), true));
+            callback.succeed();
+            more();
+        }
+
+        @Override public void onWebSocketPing(ByteBuffer payload) {
+            session.sendPong(payload, Callback.NOOP);
+            more();
+        }
+
+        @Override public void onWebSocketPong(ByteBuffer payload) {
+            pongs.incrementAndGet();
+            more();
+        }
+
+        @Override public void onWebSocketClose(int statusCode, String reason, Callback callback) {
+            closeReason = reason;
+            closeCode.compareAndSet(-1, statusCode);
+            callback.succeed();
+        }
+
+        @Override public void onWebSocketError(Throwable cause) {
+            closeCode.compareAndSet(-1, 1006);
+        }
+
+        private void more() {
+            if (!paused.get()) session.demand();
+        }
+    }
+}
