@@ -30,7 +30,28 @@ final class JsNumbers {
         int end = digits.length();
         while (end > 1 && digits.charAt(end - 1) == '0') end--;
         digits = digits.substring(0, end);
+        if (digits.length() == 2) {
+            // Java always prints two significant digits (4.9E-324); JavaScript prints one when one round-trips (5e-324).
+            String one = shortestSingleDigit(Math.abs(v), digits, pointPos);
+            if (one != null) {
+                if (one.length() > 1) pointPos++; // 9.x rounded up to 10: one digit, one place further
+                digits = one.substring(0, 1);
+            }
+        }
         return (negative ? "-" : "") + layout(digits, pointPos);
+    }
+
+    /** The one-digit decimal that reads back as {@code v}, closest first; {@code null} if none does. */
+    private static String shortestSingleDigit(double v, String twoDigits, int pointPos) {
+        int d = twoDigits.charAt(0) - '0';
+        int next = twoDigits.charAt(1) - '0';
+        int[] candidates = next >= 5 ? new int[] {d + 1, d} : new int[] {d, d + 1};
+        for (int c : candidates) {
+            if (c == 0) continue;
+            String text = c + "e" + (pointPos - 1);
+            if (Double.parseDouble(text) == v) return Integer.toString(c);
+        }
+        return null;
     }
 
     /** ECMA-262 Number::toString: k digits, n = position of the decimal point. */

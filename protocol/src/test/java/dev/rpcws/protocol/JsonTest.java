@@ -1,0 +1,58 @@
+package dev.rpcws.protocol;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class JsonTest {
+    /** Expected texts are what V8's JSON.stringify prints for the same numbers. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "2.0|2", "-0.0|0", "0.1|0.1", "1e21|1e+21", "1e20|100000000000000000000", "1e-7|1e-7", "0.000001|0.000001",
+            "123.456|123.456", "1.5e300|1.5e+300", "-2.5e-10|-2.5e-10", "0.30000000000000004|0.30000000000000004",
+            "9007199254740993|9007199254740992", "5e-324|5e-324", "1.7976931348623157e308|1.7976931348623157e+308",
+            "123456789012345680000|123456789012345680000", "1234567890123456789012|1.2345678901234568e+21"})
+    void writesNumbersAsJavaScriptDoes(String in, String out) throws Exception {
+        assertThat(Json.write(Json.parse("[" + in + "]"))).isEqualTo("[" + out + "]");
+    }
+
+    @Test
+    void nanAndInfinityBecomeNull() {
+        assertThat(Json.write(Json.toNode(new double[] {Double.NaN, Double.POSITIVE_INFINITY}))).isEqualTo("[null,null]");
+    }
+
+    @Test
+    void keepsJavaScriptMemberOrder() throws Exception {
+        JsonNode n = Json.parse("{\"b\":1,\"10\":2,\"2\":3,\"a\":4,\"01\":5,\"-1\":6,\"4294967295\":7,\"4294967294\":8}");
+        assertThat(Json.write(n)).isEqualTo("{\"2\":3,\"10\":2,\"4294967294\":8,\"b\":1,\"a\":4,\"01\":5,\"-1\":6,\"4294967295\":7}");
+    }
+
+    @Test
+    void duplicateKeysKeepTheFirstPositionAndTheLastValue() throws Exception {
+        assertThat(Json.write(Json.parse("{\"a\":1,\"b\":2,\"a\":3}"))).isEqualTo("{\"a\":3,\"b\":2}");
+    }
+
+    @Test
+    void escapesLikeJsonStringify() throws Exception {
+        String in = "\"\\u0000\\u001f\\b\\t\\n\\f\\r\\\"\\\\/\u00e9\u2028\ud83d\ude00\"";
+        assertThat(Json.write(Json.parse(in))).isEqualTo("\"\\u0000\\u001f\\b\\t\\n\\f\\r\\\"\\\\/\u00e9\u2028\ud83d\ude00\"");
+    }
+
+    @Test
+    void readsStrictlyAsJsonParse() {
+        for (String bad : new String[] {"", "  ", "{} x", "{'a':1}", "[1,]", "NaN", "01", "{\"a\":1,}", "\"\t\""}) {
+            assertThatThrownBy(() -> Json.parse(bad)).as(bad).isInstanceOf(Json.JsonSyntaxException.class)
+                    .hasMessageStartingWith("SyntaxError: ");
+        }
+    }
+
+    @Test
+    void refusesNestingBeyondTheParserLimit() {
+        String deep = "[".repeat(5000) + "]".repeat(5000);
+        assertThatThrownBy(() -> Json.parse(deep)).isInstanceOf(Json.JsonSyntaxException.class);
+    }
+}

@@ -1,0 +1,85 @@
+package dev.rpcws.server;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Base64;
+
+/**
+ * A WebSocket peer written by hand on a plain socket, for what no WebSocket library will send: a text
+ * frame with malformed UTF-8, a handshake with chosen headers.
+ */
+final class RawTcp implements AutoCloseable {
+    private final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+    final String handshakeResponse;
+
+    RawTcp(int port, String path, String... extraHeaders) throws IOException {
+        socket = new Socket("127.0.0.1", port);
+        socket.setSoTimeout(5000);
+        in = socket.getInputStream();
+        out = socket.getOutputStream();
+        byte[] key = new byte[16];
+        new SecureRandom().nextBytes(key);
+        StringBuilder req = new StringBuilder()
+                .append("GET ").append(path).append(" HTTP/1.1\r\n")
+                .append("Host: 127.0.0.1:").append(port).append("\r\n")
+                .append("Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n")
+                .append("Sec-WebSocket-Key: ").append(Base64.getEncoder().encodeToString(key)).append("\r\n");
+        for (String h : extraHeaders) req.append(h).append("\r\n");
+        out.write(req.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        handshakeResponse = readHead();
+    }
+
+    private String readHead() throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int state = 0;
+        while (state < 4) {
+            int b = in.read();
+            if (b < 0) break;
+            head.write(b);
+            state = (b == '\r' && (state == 0 || state == 2)) || (b == '\n' && (state == 1 || state == 3)) ? state + 1 : 0;
+        }
+        return head.toString(StandardCharsets.US_ASCII);
+    }
+
+    /** Sends one masked frame with the given opcode and raw payload. */
+    void sendFrame(int opcode, byte[] payload) throws IOException {
+        ByteArrayOutputStream f = new ByteArrayOutputStream();
+        f.write(0x80 | opcode);
+        if (payload.length < 126) f.write(0x80 | payload.length);
+        else {
+            f.write(0x80 | 126);
+            f.write(payload.length >>> 8);
+            f.write(payload.length & 0xff);
+        }
+        byte[] mask = {1, 2, 3, 4};
+        f.write(mask);
+        for (int i = 0; i < payload.length; i++) f.write(payload[i] ^ mask[i % 4]);
+        out.write(f.toByteArray());
+        out.flush();
+    }
+
+    /** Reads frames until a close frame and returns its status code (-1 if the socket ends first). */
+    int awaitCloseCode() throws IOException {
+        while (true) {
+            int b0 = in.read();
+            if (b0 < 0) return -1;
+            int len = in.read() & 0x7f;
+            if (len == 126) len = (in.read() << 8) | in.read();
+            else if (len == 127) throw new IOException("unexpected 64-bit length");
+            byte[] payload = in.readNBytes(len);
+            if ((b0 & 0x0f) == 0x8) return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
+        }
+    }
+
+    @Override public void close() throws IOException {
+        socket.close();
+    }
+}
