@@ -1,0 +1,29 @@
+package dev.rpcws.features;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** Runs the Gherkin scenarios of one matrix run through Cucumber's own runner and returns its cells. */
+final class CucumberRun {
+    static final Path SCENARIOS = Path.of("scenarios");
+    static final Path REPORTS = Path.of("target");
+
+    private CucumberRun() {}
+
+    static List<ScenarioResult> execute(Run run) {
+        System.setProperty("cucumber.publish.quiet", "true");
+        Interop.begin(run);
+        MatrixRecorder.drain();
+        String name = (run.perServer() ? "per-server" : run.client()) + "-x-" + run.server();
+        String[] argv = {
+                "--glue", "dev.rpcws.features.steps",
+                "--plugin", MatrixRecorder.class.getName(),
+                "--plugin", "html:" + REPORTS.resolve("cucumber").resolve(name + ".html"),
+                "--plugin", "summary",
+                "--tags", run.perServer() ? "@per-server" : "not @per-server",
+                "--monochrome",
+                SCENARIOS.toString()};
+        io.cucumber.core.cli.Main.run(argv, Thread.currentThread().getContextClassLoader());
+        return MatrixRecorder.drain();
+    }
+}

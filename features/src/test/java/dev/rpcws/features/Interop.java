@@ -1,0 +1,134 @@
+package dev.rpcws.features;
+
+import dev.rpcws.features.drivers.AgentDriver;
+import dev.rpcws.features.drivers.ClientDriver;
+import dev.rpcws.features.drivers.JavaDriver;
+import dev.rpcws.server.RpcServer;
+import dev.rpcws.server.ServerOptions;
+import dev.rpcws.server.fixture.CompatFixture;
+import dev.rpcws.testkit.LaunchedProcess;
+import dev.rpcws.testkit.ProcessServer;
+import dev.rpcws.testkit.Repo;
+import dev.rpcws.testkit.ServerUnderTest;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * What a whole matrix run shares: the servers under test and the client drivers, each started once and reused
+ * by every scenario, and the run (client x server) being executed.
+ */
+public final class Interop {
+    /** The shared Jetty server pings this often, so every scenario also proves the clients answer pings. */
+    public static final Duration PING_INTERVAL = Duration.ofMillis(250);
+    public static final Duration PONG_TIMEOUT = Duration.ofMillis(500);
+    private static final Pattern AGENT_READY = Pattern.compile("listening control=(\\d+)");
+    private static final Duration AGENT_START = Duration.ofSeconds(30);
+
+    private static final Map<String, ServerUnderTest> SERVERS = new ConcurrentHashMap<>();
+    private static final Map<String, ClientDriver> DRIVERS = new ConcurrentHashMap<>();
+    private static final List<AutoCloseable> PROCESSES = new ArrayList<>();
+    private static volatile Run current;
+    private static volatile Supplier<RpcServer> jettyFactory = Interop::compatJetty;
+
+    private Interop() {}
+
+    static void begin(Run run) {
+        current = run;
+    }
+
+    public static Run current() {
+        return current;
+    }
+
+    /** The server of the current run. */
+    public static ServerUnderTest server() {
+        return server(current.server());
+    }
+
+    public static ServerUnderTest server(String name) {
+        return SERVERS.computeIfAbsent(name, Interop::startServer);
+    }
+
+    /** The client driver of the current run's language. */
+    public static ClientDriver driver() {
+        return driver(current.client());
+    }
+
+    public static synchronized ClientDriver driver(String language) {
+        return DRIVERS.computeIfAbsent(language, Interop::startDriver);
+    }
+
+    /** A server of the current kind for one scenario alone (restarts, freezes), as a process; 0 picks a port. */
+    public static ProcessServer freshServer(int port) {
+        return current.server().equals("jetty") ? ProcessServer.jetty(port) : ProcessServer.node(port);
+    }
+
+    /** Replaces the shared Jetty server's factory (the broken-server test); stops the running one. */
+    static void useJetty(Supplier<RpcServer> factory) {
+        jettyFactory = factory;
+        ServerUnderTest old = SERVERS.remove("jetty");
+        if (old != null) old.close();
+    }
+
+    static synchronized void shutdown() {
+        SERVERS.values().forEach(ServerUnderTest::close);
+        SERVERS.clear();
+        DRIVERS.clear();
+        for (AutoCloseable p : PROCESSES) {
+            try {
+                p.close();
+            } catch (Exception ignored) {
+                // best effort at the end of a run
+            }
+        }
+        PROCESSES.clear();
+        jettyFactory = Interop::compatJetty;
+    }
+
+    /** The compat fixture on a Jetty server with short heartbeats, in this JVM. */
+    public static RpcServer compatJetty() {
+        RpcServer server = new RpcServer(ServerOptions.builder().port(0).adminPort(0)
+                .pingInterval(PING_INTERVAL).pongTimeout(PONG_TIMEOUT).build());
+        CompatFixture.install(server);
+        return server;
+    }
+
+    private static ServerUnderTest startServer(String name) {
+        if (name.equals("node")) return ProcessServer.node(0);
+        RpcServer server = jettyFactory.get();
+        try {
+            server.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("the Jetty server did not start", e);
+        }
+        return ServerUnderTest.inProcess("jetty", server.port(), server.adminPort(), server::close);
+    }
+
+    private static ClientDriver startDriver(String language) {
+        return switch (language) {
+            case "java" -> new JavaDriver();
+            case "node" -> agent("node", List.of("node", "agent.mjs", "--port", "0"), Repo.path("clients-js"));
+            case "python" -> {
+                Path python = Repo.path("clients-python/.venv/bin/python");
+                if (!Files.isExecutable(python)) throw new IllegalStateException(python + " is missing: run bash scripts/setup.sh");
+                yield agent("python", List.of(python.toString(), "-m", "rpcws_client.agent", "--port", "0"), Repo.path("clients-python"));
+            }
+            default -> throw new IllegalArgumentException("no driver for " + language);
+        };
+    }
+
+    private static ClientDriver agent(String language, List<String> command, Path dir) {
+        LaunchedProcess p = LaunchedProcess.start(language + "-agent", command, dir, AGENT_READY, AGENT_START);
+        PROCESSES.add(p);
+        return new AgentDriver(language, "local process", URI.create("http://127.0.0.1:" + p.ready(1)));
+    }
+}

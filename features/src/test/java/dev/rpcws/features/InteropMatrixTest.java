@@ -1,0 +1,56 @@
+package dev.rpcws.features;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The interop matrix: every client scenario for each client language x server, then the per-server
+ * scenarios for each server; writes target/compat-matrix.md and .html. One test per run: a run fails when any
+ * applicable scenario in it fails. Narrow it with -Drpcws.clients=java,node and -Drpcws.servers=jetty.
+ */
+class InteropMatrixTest {
+    private static final List<String> CLIENTS = list("rpcws.clients", "java,node,python");
+    private static final List<String> SERVERS = list("rpcws.servers", "jetty,node");
+
+    @AfterAll static void stop() {
+        Interop.shutdown();
+    }
+
+    @TestFactory Stream<DynamicTest> matrix() {
+        List<Run> runs = new ArrayList<>();
+        for (String client : CLIENTS) for (String server : SERVERS) runs.add(new Run(client, server));
+        for (String server : SERVERS) runs.add(new Run(Run.ANY, server));
+        List<ScenarioResult> all = new ArrayList<>();
+        long start = System.nanoTime();
+        Stream<DynamicTest> perRun = runs.stream().map(run -> DynamicTest.dynamicTest(run.label(), () -> {
+            List<ScenarioResult> cells = CucumberRun.execute(run);
+            all.addAll(cells);
+            assertThat(cells).as("scenarios run for " + run.label()).isNotEmpty();
+            assertThat(cells.stream().filter(ScenarioResult::bad).map(f -> f.scenario() + " (" + f.location() + "): " + f.detail()))
+                    .as("failing scenarios for " + run.label()).isEmpty();
+        }));
+        DynamicTest report = DynamicTest.dynamicTest("compatibility matrix report", () -> {
+            Map<String, String> runtimes = new LinkedHashMap<>();
+            for (String client : CLIENTS) runtimes.put(client, Interop.driver(client).runtime());
+            Matrix matrix = new Matrix(runs, runtimes, all, (System.nanoTime() - start) / 1_000_000_000L);
+            matrix.write(CucumberRun.REPORTS);
+            System.out.println(matrix.markdown());
+            assertThat(matrix.failures()).as("failing cells").isEmpty();
+        });
+        return Stream.concat(perRun, Stream.of(report));
+    }
+
+    private static List<String> list(String property, String fallback) {
+        return Arrays.stream(System.getProperty(property, fallback).split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+}
