@@ -11,10 +11,15 @@ final class CucumberRun {
     private CucumberRun() {}
 
     static List<ScenarioResult> execute(Run run) {
+        return execute(run, "");
+    }
+
+    /** {@code reportPrefix} keeps the Cucumber report of a special run apart from the matrix's. */
+    static List<ScenarioResult> execute(Run run, String reportPrefix) {
         System.setProperty("cucumber.publish.quiet", "true");
         Interop.begin(run);
         MatrixRecorder.drain();
-        String name = (run.perServer() ? "per-server" : run.client()) + "-x-" + run.server();
+        String name = reportPrefix + (run.perServer() ? "per-server" : run.client()) + "-x-" + run.server();
         String[] argv = {
                 "--glue", "dev.rpcws.features.steps",
                 "--plugin", MatrixRecorder.class.getName(),

@@ -51,7 +51,7 @@ public final class MatrixRecorder implements ConcurrentEventListener {
         } else {
             cell = ScenarioResult.Cell.FAIL;
             Throwable error = e.getResult().getError();
-            detail = status + (error == null ? "" : ": " + firstLine(error.getMessage()));
+            detail = status + (error == null ? "" : ": " + oneLine(error.getMessage()));
         }
         RESULTS.add(new ScenarioResult(run, featureNames.getOrDefault(testCase.getUri(), file), testCase.getName(), location, cell, detail));
     }
@@ -64,9 +64,10 @@ public final class MatrixRecorder implements ConcurrentEventListener {
         return "?";
     }
 
-    private static String firstLine(String s) {
+    /** An assertion message on one line (AssertJ puts "expected ... but was ..." on later lines), cut at 400 characters. */
+    private static String oneLine(String s) {
         if (s == null) return "";
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
+        String flat = s.strip().replaceAll("\\s*\\n\\s*", " / ");
+        return flat.length() <= 400 ? flat : flat.substring(0, 400) + "...";
     }
 }
