@@ -20,4 +20,15 @@ public interface ServerUnderTest extends AutoCloseable {
     }
 
     @Override void close();
+
+    /** A server running in this JVM (e.g. an RpcServer), closed by {@code close}. */
+    static ServerUnderTest inProcess(String name, int port, int adminPort, Runnable close) {
+        return new ServerUnderTest() {
+            @Override public String name() { return name; }
+            @Override public int port() { return port; }
+            @Override public int adminPort() { return adminPort; }
+            @Override public void close() { close.run(); }
+            @Override public String toString() { return name + " server on port " + port; }
+        };
+    }
 }

@@ -1,0 +1,50 @@
+package dev.rpcws.client;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One listener registered with {@link RpcClient#subscribe} or {@link RpcClient#on}. Closing it removes the
+ * listener; when it was the last subscribed listener of its event, the client sends {@code rpc.off}.
+ */
+public final class Subscription implements AutoCloseable {
+    private final RpcClient client;
+    private final String event;
+    private final EventListener listener;
+    private final boolean serverSide;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    Subscription(RpcClient client, String event, EventListener listener, boolean serverSide) {
+        this.client = client;
+        this.event = event;
+        this.listener = listener;
+        this.serverSide = serverSide;
+    }
+
+    public String event() {
+        return event;
+    }
+
+    EventListener listener() {
+        return listener;
+    }
+
+    /** Whether this listener came from {@code subscribe} (server-side subscription) rather than {@code on}. */
+    boolean serverSide() {
+        return serverSide;
+    }
+
+    /**
+     * Removes the listener. Completes when any {@code rpc.off} it needed has been answered; fails with
+     * {@link RpcClientException.Kind#SUBSCRIPTION_FAILED} when the server refused it. Idempotent.
+     */
+    public CompletableFuture<Void> unsubscribe() {
+        if (!closed.compareAndSet(false, true)) return CompletableFuture.completedFuture(null);
+        return client.remove(this);
+    }
+
+    /** {@link #unsubscribe()} without waiting for the server's answer. */
+    @Override public void close() {
+        unsubscribe();
+    }
+}

@@ -1,0 +1,171 @@
+package dev.rpcws.client;
+
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One WebSocket connection of a client, from handshake to close, with its heartbeat. It reports to its owner
+ * at most once that it ended. Public only because Jetty calls endpoint methods through method handles; it is
+ * not part of the API.
+ */
+public final class WebSocketLink implements Session.Listener {
+    /** Close code for a connection that ended without a close frame (lost, aborted, found dead). */
+    static final int ABNORMAL_CLOSURE = 1006;
+    private static final ByteBuffer PING_PAYLOAD = ByteBuffer.wrap("rpcws".getBytes(StandardCharsets.US_ASCII)).asReadOnlyBuffer();
+    /** How long a close handshake may take before the socket is simply dropped. */
+    private static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
+
+    /** What the client hears from a link; called on Jetty or timer threads, so implementations must not block. */
+    interface Owner {
+        void opened(WebSocketLink link);
+
+        void received(WebSocketLink link, String text);
+
+        void ended(WebSocketLink link, int code, String reason, Throwable cause);
+    }
+
+    private final Owner owner;
+    private final ScheduledExecutorService timers;
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private volatile Session session;
+    private volatile long lastHeardNanos = System.nanoTime();
+    private volatile ScheduledFuture<?> heartbeat;
+
+    WebSocketLink(Owner owner, ScheduledExecutorService timers) {
+        this.owner = owner;
+        this.timers = timers;
+    }
+
+    // ---- sending ----
+
+    /** Sends one text frame; the future fails if the frame could not be written. */
+    CompletableFuture<Void> send(String text) {
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        Session s = session;
+        if (s == null || ended.get()) {
+            written.completeExceptionally(new IllegalStateException("connection closed"));
+        } else {
+            s.sendText(text, Callback.from(() -> written.complete(null), written::completeExceptionally));
+        }
+        return written;
+    }
+
+    /** Whether the handshake completed (the connection may have ended since). */
+    boolean isOpen() {
+        return session != null;
+    }
+
+    String acceptedSubprotocol() {
+        Session s = session;
+        return s == null ? null : s.getUpgradeResponse().getAcceptedSubProtocol();
+    }
+
+    // ---- heartbeat ----
+
+    /** Pings every {@code interval}; when nothing at all is heard within {@code timeout} of a ping, aborts. */
+    void startHeartbeat(Duration interval, Duration timeout) {
+        if (interval.isZero() || interval.isNegative()) return;
+        heartbeat = timers.scheduleAtFixedRate(() -> ping(timeout), interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void ping(Duration timeout) {
+        Session s = session;
+        if (s == null || ended.get()) return;
+        long sentAt = System.nanoTime();
+        s.sendPing(PING_PAYLOAD.duplicate(), Callback.NOOP);
+        timers.schedule(() -> {
+            if (lastHeardNanos - sentAt < 0) abort("no pong within " + timeout.toMillis() + " ms");
+        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    // ---- ending ----
+
+    /** Starts the close handshake; if the peer does not finish it in time, drops the socket. */
+    void close(int code, String reason) {
+        Session s = session;
+        if (s == null || ended.get()) return;
+        try {
+            s.close(code, reason, Callback.NOOP);
+        } catch (RuntimeException invalidCode) { // e.g. 1006, which no endpoint may send
+            abort("cannot close with " + code + ": " + invalidCode.getMessage());
+            return;
+        }
+        timers.schedule(() -> abort("close handshake timed out"), CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Drops the socket without a close handshake: reported as 1006 with {@code why} as the reason. */
+    void abort(String why) {
+        if (!end(ABNORMAL_CLOSURE, why, null)) return;
+        Session s = session;
+        if (s != null) s.disconnect();
+    }
+
+    private boolean end(int code, String reason, Throwable cause) {
+        if (!ended.compareAndSet(false, true)) return false;
+        ScheduledFuture<?> h = heartbeat;
+        if (h != null) h.cancel(false);
+        owner.ended(this, code, reason, cause);
+        return true;
+    }
+
+    // ---- Jetty listener: every handler asks for the next frame, control frames included ----
+
+    @Override public void onWebSocketOpen(Session s) {
+        session = s;
+        heard();
+        owner.opened(this);
+        s.demand();
+    }
+
+    @Override public void onWebSocketText(String text) {
+        heard();
+        owner.received(this, text);
+        session.demand();
+    }
+
+    @Override public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
+        heard();
+        // The reference client reads binary frames as UTF-8 JSON too.
+        String text = StandardCharsets.UTF_8.decode(payload).toString();
+        callback.succeed();
+        owner.received(this, text);
+        session.demand();
+    }
+
+    @Override public void onWebSocketPing(ByteBuffer payload) {
+        heard();
+        // Declaring this handler turns off Jetty's automatic pong: answer it ourselves, with a copy because
+        // Jetty may reuse the payload's buffer once this method returns.
+        ByteBuffer copy = ByteBuffer.allocate(payload.remaining()).put(payload.slice()).flip();
+        session.sendPong(copy, Callback.NOOP);
+        session.demand();
+    }
+
+    @Override public void onWebSocketPong(ByteBuffer payload) {
+        heard();
+        session.demand();
+    }
+
+    @Override public void onWebSocketClose(int code, String reason, Callback callback) {
+        callback.succeed();
+        end(code, reason, null);
+    }
+
+    @Override public void onWebSocketError(Throwable cause) {
+        // Only an open connection ends here; a failed handshake is reported through the connect future.
+        if (session != null) end(ABNORMAL_CLOSURE, String.valueOf(cause.getMessage()), cause);
+    }
+
+    private void heard() {
+        lastHeardNanos = System.nanoTime();
+    }
+}

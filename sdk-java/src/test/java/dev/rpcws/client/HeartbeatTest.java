@@ -1,0 +1,99 @@
+package dev.rpcws.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.rpcws.client.support.Backend;
+import dev.rpcws.client.support.InProcessJetty;
+import dev.rpcws.client.support.Recorder;
+import dev.rpcws.server.ServerOptions;
+import dev.rpcws.testkit.LaunchedProcess;
+import dev.rpcws.testkit.Poll;
+import dev.rpcws.testkit.ServerUnderTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Dead peers are found by the client's pings; the server's pings are answered. */
+@Timeout(60)
+class HeartbeatTest {
+    private static final Duration PING_INTERVAL = Duration.ofMillis(300);
+    private static final Duration PONG_TIMEOUT = Duration.ofMillis(300);
+    /** Timer and thread scheduling on a busy test machine. */
+    private static final Duration SLACK = Duration.ofMillis(400);
+
+    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
+    void aServerThatStopsAnsweringIsFoundDeadAndReconnectedWhenItResumes(Backend backend) throws Exception {
+        ServerUnderTest server = backend.startProcess(0);
+        LaunchedProcess process = Backend.process(server);
+        Recorder events = new Recorder();
+        try (RpcClient client = RpcClient.builder(server.wsUri("/")).listener(events)
+                .pingInterval(PING_INTERVAL).pongTimeout(PONG_TIMEOUT)
+                .reconnectInterval(Duration.ofMillis(100)).maxReconnects(0).connectTimeout(Duration.ofMillis(500))
+                .build()) {
+            client.connect().get(10, TimeUnit.SECONDS);
+            List<RpcEvent> news = new CopyOnWriteArrayList<>();
+            client.subscribe("newsUpdate", news::add).get(5, TimeUnit.SECONDS);
+
+            process.pause(); // SIGSTOP: the socket stays open, nothing answers
+            long paused = System.nanoTime();
+            CompletableFuture<JsonNode> unanswered = client.call("sum", List.of(1, 2));
+            Recorder.Entry close = events.await("close", Duration.ofSeconds(5));
+            Duration detectedAfter = Duration.ofNanos(close.nanos() - paused);
+            assertThat(close.line()).isEqualTo("close 1006");
+            assertThat(detectedAfter).isLessThanOrEqualTo(PING_INTERVAL.plus(PONG_TIMEOUT).plus(SLACK));
+            assertThat(failureKind(unanswered)).isEqualTo(RpcClientException.Kind.CONNECTION_LOST);
+
+            // While paused, handshakes are accepted by the kernel but never answered: attempts time out.
+            events.await("error CONNECT_FAILED", Duration.ofSeconds(5));
+            assertThat(client.state()).isIn(ClientState.RECONNECTING, ClientState.CONNECTING);
+
+            process.resume();
+            events.await("reconnected true", Duration.ofSeconds(10));
+            assertThat(client.call("sum", List.of(1, 2)).get(5, TimeUnit.SECONDS).asInt()).isEqualTo(3);
+            server.admin().emit("newsUpdate", TextNode.valueOf("alive again"));
+            Poll.until("the event after resuming", Duration.ofSeconds(5), () -> news.size() == 1);
+        } finally {
+            server.close();
+        }
+    }
+
+    /** Only the Jetty server pings (the Node reference never does), so this runs against it alone. */
+    @Test
+    void serverPingsAreAnswered() throws Exception {
+        try (InProcessJetty server = InProcessJetty.start(ServerOptions.builder().port(0)
+                .pingInterval(Duration.ofMillis(50)).pongTimeout(Duration.ofMillis(500)));
+             RpcClient client = RpcClient.builder(server.wsUri("/")).pingInterval(Duration.ZERO).build()) {
+            client.connect().get(5, TimeUnit.SECONDS);
+            Poll.until("5 pongs at the server", Duration.ofSeconds(5), () -> counter(server, "rpcws_pongs_received_total") >= 5);
+            assertThat(counter(server, "rpcws_evictions_total{reason=\"ping_timeout\"}")).isZero();
+            assertThat(client.state()).isEqualTo(ClientState.CONNECTED);
+            assertThat(client.call("sum", List.of(2, 2)).get(5, TimeUnit.SECONDS).asInt()).isEqualTo(4);
+        }
+    }
+
+    private static long counter(InProcessJetty server, String name) {
+        Matcher m = Pattern.compile("^" + Pattern.quote(name) + " (\\d+)$", Pattern.MULTILINE).matcher(server.server().metrics().prometheus());
+        return m.find() ? Long.parseLong(m.group(1)) : 0;
+    }
+
+    private static RpcClientException.Kind failureKind(CompletableFuture<?> f) throws Exception {
+        try {
+            f.get(5, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            return ((RpcClientException) e.getCause()).kind();
+        }
+        throw new AssertionError("the call should have failed");
+    }
+}
