@@ -9,6 +9,7 @@ start=$(date +%s)
 
 bash scripts/setup.sh || exit 1
 
+rm -f features/target/compat-matrix.md
 echo "== interop matrix"
 ./mvnw -B -ntp verify -pl features -am -Dtest=InteropMatrixTest -Dsurefire.failIfNoSpecifiedTests=false "$@"
 status=$?

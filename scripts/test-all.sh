@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# All tests: the Java modules (protocol, testkit, server, SDK, interop suite), clients-js and clients-python.
+# All tests: the Java modules (protocol, testkit, server, SDK, interop suite with its matrix in local-process
+# mode), clients-js, clients-python, then the matrix again with the agents in containers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
@@ -8,11 +9,15 @@ bash scripts/setup.sh
 
 echo "== Java: ./mvnw verify (builds the server jar the Python tests use)"
 ./mvnw -B -ntp verify
+cat features/target/compat-matrix.md
 
 echo "== clients-js: npm test"
 (cd clients-js && npm test)
 
 echo "== clients-python: pytest"
 (cd clients-python && .venv/bin/python -m pytest -q)
+
+echo "== container mode: Node and Python agents in containers"
+bash scripts/container-mode.sh
 
 echo "== all tests passed in $(( $(date +%s) - start )) s"

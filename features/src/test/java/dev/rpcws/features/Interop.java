@@ -7,11 +7,15 @@ import dev.rpcws.server.RpcServer;
 import dev.rpcws.server.ServerOptions;
 import dev.rpcws.server.fixture.CompatFixture;
 import dev.rpcws.testkit.LaunchedProcess;
+import dev.rpcws.testkit.Poll;
 import dev.rpcws.testkit.ProcessServer;
 import dev.rpcws.testkit.Repo;
 import dev.rpcws.testkit.ServerUnderTest;
 
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -103,6 +107,8 @@ public final class Interop {
     }
 
     private static ServerUnderTest startServer(String name) {
+        String external = System.getProperty("rpcws." + name + ".ports");
+        if (external != null) return externalServer(name, external);
         if (name.equals("node")) return ProcessServer.node(0);
         RpcServer server = jettyFactory.get();
         try {
@@ -113,7 +119,23 @@ public final class Interop {
         return ServerUnderTest.inProcess("jetty", server.port(), server.adminPort(), server::close);
     }
 
+    /** {@code -Drpcws.agents=container}: the Node and Python agents run in containers (Testcontainers). */
+    public static boolean containerAgents() {
+        return "container".equals(System.getProperty("rpcws.agents", "local"));
+    }
+
     private static ClientDriver startDriver(String language) {
+        String external = System.getProperty("rpcws.agent." + language);
+        if (external != null) {
+            URI control = URI.create(external);
+            awaitHttp(control.resolve("/health"));
+            return new AgentDriver(language, "container (compose)", control);
+        }
+        if (containerAgents() && !language.equals("java")) {
+            ContainerAgent agent = ContainerAgent.start(language);
+            PROCESSES.add(agent);
+            return new AgentDriver(language, "container", agent.control());
+        }
         return switch (language) {
             case "java" -> new JavaDriver();
             case "node" -> agent("node", List.of("node", "agent.mjs", "--port", "0"), Repo.path("clients-js"));
@@ -124,6 +146,29 @@ public final class Interop {
             }
             default -> throw new IllegalArgumentException("no driver for " + language);
         };
+    }
+
+    /** A server someone else started (docker/compose.yaml): {@code -Drpcws.jetty.ports=8080,8081}, on 127.0.0.1. */
+    private static ServerUnderTest externalServer(String name, String ports) {
+        String[] p = ports.split(",");
+        int ws = Integer.parseInt(p[0].trim());
+        int admin = Integer.parseInt(p[1].trim());
+        awaitHttp(URI.create("http://127.0.0.1:" + admin + "/health"));
+        return ServerUnderTest.inProcess(name, ws, admin, () -> { });
+    }
+
+    private static void awaitHttp(URI health) {
+        HttpClient http = HttpClient.newHttpClient();
+        Poll.until(health + " to answer", Duration.ofSeconds(60), () -> {
+            try {
+                return http.send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            } catch (java.io.IOException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        });
     }
 
     private static ClientDriver agent(String language, List<String> command, Path dir) {

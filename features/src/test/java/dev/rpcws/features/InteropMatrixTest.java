@@ -1,6 +1,8 @@
 package dev.rpcws.features;
 
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.testcontainers.DockerClientFactory;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -16,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The interop matrix: every client scenario for each client language x server, then the per-server
  * scenarios for each server; writes target/compat-matrix.md and .html. One test per run: a run fails when any
- * applicable scenario in it fails. Narrow it with -Drpcws.clients=java,node and -Drpcws.servers=jetty.
+ * applicable scenario in it fails. Narrow it with -Drpcws.clients=java,node and -Drpcws.servers=jetty; run the
+ * agents in containers with -Drpcws.agents=container (and -Drpcws.matrix.name=compat-matrix-containers).
  */
 class InteropMatrixTest {
     private static final List<String> CLIENTS = list("rpcws.clients", "java,node,python");
@@ -27,6 +30,10 @@ class InteropMatrixTest {
     }
 
     @TestFactory Stream<DynamicTest> matrix() {
+        if (Interop.containerAgents()) {
+            Assumptions.assumeTrue(DockerClientFactory.instance().isDockerAvailable(),
+                    "no Docker-compatible engine (set DOCKER_HOST, see scripts/container-engine.sh): the container mode is skipped");
+        }
         List<Run> runs = new ArrayList<>();
         for (String client : CLIENTS) for (String server : SERVERS) runs.add(new Run(client, server));
         for (String server : SERVERS) runs.add(new Run(Run.ANY, server));
@@ -43,7 +50,7 @@ class InteropMatrixTest {
             Map<String, String> runtimes = new LinkedHashMap<>();
             for (String client : CLIENTS) runtimes.put(client, Interop.driver(client).runtime());
             Matrix matrix = new Matrix(runs, runtimes, all, (System.nanoTime() - start) / 1_000_000_000L);
-            matrix.write(CucumberRun.REPORTS);
+            matrix.write(CucumberRun.REPORTS, System.getProperty("rpcws.matrix.name", "compat-matrix"));
             System.out.println(matrix.markdown());
             assertThat(matrix.failures()).as("failing cells").isEmpty();
         });

@@ -32,11 +32,12 @@ public final class Matrix {
         return results.stream().filter(ScenarioResult::bad).toList();
     }
 
-    public void write(Path dir) {
+    /** Writes {@code <name>.md} and {@code <name>.html} into {@code dir}. */
+    public void write(Path dir, String name) {
         try {
             Files.createDirectories(dir);
-            Files.writeString(dir.resolve("compat-matrix.md"), markdown(), StandardCharsets.UTF_8);
-            Files.writeString(dir.resolve("compat-matrix.html"), html(), StandardCharsets.UTF_8);
+            Files.writeString(dir.resolve(name + ".md"), markdown(), StandardCharsets.UTF_8);
+            Files.writeString(dir.resolve(name + ".html"), html(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The interop matrix again, with the Node and Python agents in containers (Testcontainers), built from
+# docker/. Uses the Docker engine named by DOCKER_HOST (or /var/run/docker.sock) when there is one;
+# otherwise sets up podman as a Docker-compatible engine (scripts/container-engine.sh). Without any engine
+# the container mode is skipped, and says so: it is never reported as passed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+base_image=debian:bookworm-slim
+if [ -z "${DOCKER_HOST:-}" ] && ! curl -s --unix-socket /var/run/docker.sock http://d/_ping 2>/dev/null | grep -q OK; then
+  if host=$(bash scripts/container-engine.sh); then
+    export DOCKER_HOST="$host"
+    base_image=localhost/debian:bookworm   # no image registry here: the debootstrap import
+  else
+    echo "== container mode SKIPPED: no Docker-compatible engine could be found or set up (see above)"
+    exit 0
+  fi
+fi
+# Ryuk (Testcontainers' reaper) needs an image from a registry; the suite stops its containers itself.
+export TESTCONTAINERS_RYUK_DISABLED=true
+
+echo "== interop matrix, agents in containers (DOCKER_HOST=${DOCKER_HOST:-/var/run/docker.sock}, base image $base_image)"
+rm -f features/target/compat-matrix-containers.md
+./mvnw -B -ntp verify -pl features -am -Dtest=InteropMatrixTest -Dsurefire.failIfNoSpecifiedTests=false \
+  -Drpcws.agents=container -Drpcws.clients=node,python -Drpcws.matrix.name=compat-matrix-containers \
+  -Drpcws.baseImage="$base_image" "$@"
+status=$?
+[ -f features/target/compat-matrix-containers.md ] && cat features/target/compat-matrix-containers.md
+exit $status
