@@ -25,5 +25,10 @@ rm -f features/target/compat-matrix-containers.md
   -Drpcws.agents=container -Drpcws.clients=node,python -Drpcws.matrix.name=compat-matrix-containers \
   -Drpcws.baseImage="$base_image" "$@"
 status=$?
+# A podman service this script started goes with it (its conmon helpers would otherwise linger for minutes).
+if [ "$base_image" = localhost/debian:bookworm ] && [ -f /run/podman/service.pid ]; then
+  kill "$(cat /run/podman/service.pid)" 2>/dev/null || true
+  rm -f /run/podman/service.pid
+fi
 [ -f features/target/compat-matrix-containers.md ] && cat features/target/compat-matrix-containers.md
 exit $status
