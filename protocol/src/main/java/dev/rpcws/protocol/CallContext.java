@@ -10,4 +10,9 @@ public interface CallContext {
 
     /** Whether the connection has logged in. */
     boolean loggedIn();
+
+    /** Who the handshake authenticated (e.g. by a bearer token), or {@code null} when nobody did. */
+    default String identity() {
+        return null;
+    }
 }

@@ -14,6 +14,9 @@ public interface Peer extends CallContext {
     /** Marks the connection as logged in (a login handler returned {@code true}). */
     void logIn();
 
+    /** A login attempt failed (a result other than {@code true}, or the handler threw): for throttling. */
+    default void loginFailed() {}
+
     /** Subscribes to a declared event; {@code false} if already subscribed. */
     boolean subscribe(String event);
 

@@ -114,23 +114,39 @@ public final class RequestProcessor {
         } catch (Throwable t) {
             outcome = CompletableFuture.failedFuture(t);
         }
+        boolean login = "rpc.login".equals(name);
         return outcome.handle((value, failure) -> {
-            if (id == null) return null; // a notification: executed, never answered
-            if (failure != null) return Frames.error(errorFor(failure), id);
-            JsonNode result;
-            try {
-                result = Json.toNode(value);
-            } catch (RuntimeException e) {
-                return Frames.error(RpcErrors.handlerFailure(e), id);
+            JsonNode result = null;
+            if (failure == null) {
+                try {
+                    result = Json.toNode(value);
+                } catch (RuntimeException e) {
+                    failure = e;
+                }
             }
-            if ("rpc.login".equals(name) && result != null && result.isBoolean() && result.booleanValue()) peer.logIn();
+            boolean loggedIn = failure == null && result != null && result.isBoolean() && result.booleanValue();
+            if (login && !loggedIn) peer.loginFailed();
+            if (id == null) return null; // a notification: executed, never answered (and a login as one never counts)
+            if (failure != null) return Frames.error(login ? loginFailure(failure) : errorFor(failure), id);
+            if (login && loggedIn) peer.logIn();
             return Frames.result(result, id);
         });
     }
 
-    private static JsonNode errorFor(Throwable failure) {
+    /** A login handler's own exception text may describe credentials or internals: it is not sent (deviation D12). */
+    private static JsonNode loginFailure(Throwable failure) {
+        JsonNode error = errorFor(failure);
+        return unwrap(failure) instanceof RpcException ? error : RpcErrors.of(RpcErrors.SERVER_ERROR, "Error", "authentication failed");
+    }
+
+    private static Throwable unwrap(Throwable failure) {
         Throwable t = failure;
         while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) t = t.getCause();
+        return t;
+    }
+
+    private static JsonNode errorFor(Throwable failure) {
+        Throwable t = unwrap(failure);
         return t instanceof RpcException rpc ? rpc.error() : RpcErrors.handlerFailure(t);
     }
 

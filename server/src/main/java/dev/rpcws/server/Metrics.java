@@ -19,6 +19,7 @@ public final class Metrics {
     private final LongAdder pongs = new LongAdder();
     private final Map<String, LongAdder> evictions = new ConcurrentHashMap<>();
     private final LongAdder refused = new LongAdder();
+    private final Map<String, LongAdder> upgradesRefused = new ConcurrentHashMap<>();
 
     void connectionOpened() { open.increment(); opened.increment(); }
     void connectionClosed() { open.decrement(); }
@@ -28,6 +29,7 @@ public final class Metrics {
     void pongReceived() { pongs.increment(); }
     void evicted(String reason) { evictions.computeIfAbsent(reason, r -> new LongAdder()).increment(); }
     void connectionRefused() { refused.increment(); }
+    void upgradeRefused(String reason) { upgradesRefused.computeIfAbsent(reason, r -> new LongAdder()).increment(); }
 
     /** Counts each response of a reply (one, or each element of a batch reply) as a success or an error by code. */
     void replied(JsonNode reply) {
@@ -45,6 +47,8 @@ public final class Metrics {
         gauge(out, "rpcws_connections", "Open WebSocket connections.", open.sum());
         counter(out, "rpcws_connections_opened_total", "WebSocket connections accepted.", opened.sum());
         counter(out, "rpcws_connections_refused_total", "Upgrades refused at the connection limit.", refused.sum());
+        header(out, "rpcws_upgrades_refused_total", "Upgrades refused by the origin allow-list or the handshake authenticator.", "counter");
+        new TreeMap<>(upgradesRefused).forEach((reason, n) -> out.append("rpcws_upgrades_refused_total{reason=\"").append(reason).append("\"} ").append(n.sum()).append('\n'));
         counter(out, "rpcws_frames_received_total", "Frames received (text and binary).", frames.sum());
         counter(out, "rpcws_calls_total", "Calls answered with a result.", calls.sum());
         header(out, "rpcws_errors_total", "Error responses sent, by JSON-RPC code (0: a bare error value).", "counter");

@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -26,19 +27,23 @@ public final class RpcConnection implements Session.Listener, Peer {
     private final RpcServer server;
     private final Namespace namespace;
     private final String socketId;
+    private final String identity;
     private final ServerOptions options;
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicBoolean gone = new AtomicBoolean();
     private volatile Session session;
     private volatile boolean loggedIn;
+    private final AtomicInteger failedLogins = new AtomicInteger();
     private volatile long lastHeardNanos = System.nanoTime();
     private int inFlight;         // guarded by this
     private boolean readsPaused;  // guarded by this
 
-    RpcConnection(RpcServer server, Namespace namespace, String socketId) {
+    RpcConnection(RpcServer server, Namespace namespace, String socketId, String identity, boolean loggedIn) {
         this.server = server;
         this.namespace = namespace;
         this.socketId = socketId;
+        this.identity = identity;
+        this.loggedIn = loggedIn;
         this.options = server.options();
     }
 
@@ -47,7 +52,9 @@ public final class RpcConnection implements Session.Listener, Peer {
     @Override public String socketId() { return socketId; }
     @Override public String namespace() { return namespace.name(); }
     @Override public boolean loggedIn() { return loggedIn; }
+    @Override public String identity() { return identity; }
     @Override public void logIn() { loggedIn = true; }
+    @Override public void loginFailed() { failedLogins.incrementAndGet(); }
     @Override public Method method(String name) { return namespace.method(name); }
     @Override public Event event(String name) { return namespace.eventEntry(name); }
 
@@ -135,6 +142,10 @@ public final class RpcConnection implements Session.Listener, Peer {
                     else if (reply != null) {
                         server.metrics().replied(reply);
                         send(Json.write(reply));
+                    }
+                    int maxFailed = options.maxFailedLogins();
+                    if (maxFailed > 0 && failedLogins.get() >= maxFailed) {
+                        evict(ServerOptions.CLOSE_FAILED_LOGINS, "Too many failed logins", "failed_logins");
                     }
                 } finally {
                     frameDone();

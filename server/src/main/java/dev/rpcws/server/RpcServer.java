@@ -5,7 +5,12 @@ import dev.rpcws.protocol.EventParams;
 import dev.rpcws.protocol.MethodHandler;
 import dev.rpcws.protocol.RequestProcessor;
 import dev.rpcws.server.admin.AdminApi;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -15,6 +20,7 @@ import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
 import org.eclipse.jetty.websocket.server.ServerUpgradeResponse;
@@ -58,7 +64,10 @@ public final class RpcServer implements AutoCloseable {
     private final Server jetty;
     private ServerConnector wsConnector;
     private ServerConnector adminConnector;
+    private ServerConnector tlsConnector;
     private Executor handlerExecutor;
+    private HandshakeAuthenticator authenticator;
+    private boolean tokenLogsIn;
 
     public RpcServer(ServerOptions options) {
         this.options = options;
@@ -135,10 +144,22 @@ public final class RpcServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Authenticates every upgrade: {@code authenticator} returns an identity or refuses with 401. With
+     * {@code logsIn}, an authenticated connection counts as logged in for protected methods and events.
+     * Set before {@link #start()}.
+     */
+    public RpcServer authenticateHandshakes(HandshakeAuthenticator authenticator, boolean logsIn) {
+        this.authenticator = authenticator;
+        this.tokenLogsIn = logsIn;
+        return this;
+    }
+
     public RpcServer start() throws Exception {
         wsConnector = connector("ws", options.host(), options.port());
+        if (options.tls() != null) tlsConnector = tlsConnector(options.tls());
         ContextHandler ws = new ContextHandler(ROOT);
-        ws.setVirtualHosts(List.of("@ws"));
+        ws.setVirtualHosts(tlsConnector == null ? List.of("@ws") : List.of("@ws", "@wss"));
         WebSocketUpgradeHandler upgrade = WebSocketUpgradeHandler.from(jetty, ws, container -> {
             container.setMaxTextMessageSize(options.maxMessageBytes());
             container.setMaxBinaryMessageSize(options.maxMessageBytes());
@@ -164,6 +185,11 @@ public final class RpcServer implements AutoCloseable {
     /** The WebSocket port (the chosen one when configured as 0). */
     public int port() {
         return wsConnector.getLocalPort();
+    }
+
+    /** The TLS ({@code wss://}) port, or -1 without TLS. */
+    public int tlsPort() {
+        return tlsConnector == null ? -1 : tlsConnector.getLocalPort();
     }
 
     /** The admin API's port, or -1 when it is disabled. */
@@ -215,11 +241,46 @@ public final class RpcServer implements AutoCloseable {
         return c;
     }
 
+    /** TLS 1.3 and 1.2 only, from a key store; the same handlers as the plain connector. */
+    private ServerConnector tlsConnector(ServerOptions.Tls tls) {
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setKeyStorePath(tls.keyStore().toString());
+        ssl.setKeyStorePassword(tls.password());
+        ssl.setKeyStoreType(tls.type());
+        ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+        HttpConfiguration https = new HttpConfiguration();
+        SecureRequestCustomizer secure = new SecureRequestCustomizer();
+        secure.setSniHostCheck(false); // clients dial 127.0.0.1 or a name the certificate need not list first
+        https.addCustomizer(secure);
+        ServerConnector c = new ServerConnector(jetty, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
+        c.setName("wss");
+        c.setHost(options.host());
+        c.setPort(tls.port());
+        jetty.addConnector(c);
+        return c;
+    }
+
     private Object upgrade(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
         if (options.maxConnections() > 0 && metrics.openConnections() >= options.maxConnections()) {
             metrics.connectionRefused();
             Response.writeError(request, response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, "Too many connections");
             return null;
+        }
+        if (!originAllowed(request.getHeaders().get(HttpHeader.ORIGIN))) {
+            metrics.upgradeRefused("origin");
+            Response.writeError(request, response, callback, HttpStatus.FORBIDDEN_403, "Origin not allowed");
+            return null;
+        }
+        Fields query = Request.extractQueryParameters(request);
+        String identity = null;
+        if (authenticator != null) {
+            identity = authenticate(request, query);
+            if (identity == null) {
+                metrics.upgradeRefused("token");
+                response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
+                Response.writeError(request, response, callback, HttpStatus.UNAUTHORIZED_401, "Unauthorized");
+                return null;
+            }
         }
         // Browsers fail the handshake unless one offered subprotocol is echoed; the reference echoes the first.
         List<String> offered = request.getSubProtocols();
@@ -228,10 +289,32 @@ public final class RpcServer implements AutoCloseable {
         if (!options.perMessageDeflate()) response.setExtensions(new ArrayList<>());
         String path = request.getHttpURI().getPath();
         if (path == null || path.isEmpty()) path = ROOT;
-        Fields query = Request.extractQueryParameters(request);
         String socketId = query.getValue("socket_id");
         if (socketId == null || socketId.isEmpty()) socketId = UUID.randomUUID().toString();
-        return new RpcConnection(this, namespaces.computeIfAbsent(path, n -> new Namespace(n, this)), socketId);
+        return new RpcConnection(this, namespaces.computeIfAbsent(path, n -> new Namespace(n, this)), socketId,
+                identity, identity != null && tokenLogsIn);
+    }
+
+    private boolean originAllowed(String origin) {
+        if (options.allowedOrigins().isEmpty()) return true;
+        if (origin == null) return options.allowMissingOrigin();
+        return options.allowedOrigins().contains(origin);
+    }
+
+    /** The bearer token from the Authorization header, else from {@code ?token=}; an authenticator that throws refuses. */
+    private String authenticate(ServerUpgradeRequest request, Fields query) {
+        String token = null;
+        String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) token = authorization.substring(7).trim();
+        if (token == null) token = query.getValue("token");
+        Map<String, List<String>> headers = new java.util.LinkedHashMap<>();
+        for (var field : request.getHeaders()) headers.computeIfAbsent(field.getName(), n -> new ArrayList<>()).add(field.getValue());
+        try {
+            return authenticator.authenticate(new HandshakeAuthenticator.Handshake(token, request.getHttpURI().getPath(), headers));
+        } catch (RuntimeException e) {
+            LOG.warn("the handshake authenticator failed; refusing the upgrade: {}", e.toString());
+            return null;
+        }
     }
 
     /** A plain HTTP request on the WebSocket port: what the reference's {@code ws} answers. */

@@ -1,6 +1,8 @@
 package dev.rpcws.server;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -21,12 +23,27 @@ public record ServerOptions(
         long maxQueuedBytes,
         int maxInFlight,
         int maxConnections,
-        boolean perMessageDeflate) {
+        boolean perMessageDeflate,
+        Tls tls,
+        List<String> allowedOrigins,
+        boolean allowMissingOrigin,
+        int maxFailedLogins,
+        String adminToken) {
+
+    /** A TLS connector beside the plain one: a PKCS12 (or JKS) key store with the server's key and certificate. */
+    public record Tls(int port, Path keyStore, String password, String type) {
+        public Tls {
+            Objects.requireNonNull(keyStore, "keyStore");
+            Objects.requireNonNull(password, "password");
+            Objects.requireNonNull(type, "type");
+        }
+    }
 
     /** Close code when a peer does not answer pings: Going Away. */
     public static final int CLOSE_PING_TIMEOUT = 1001;
-    /** Close code when a peer does not read fast enough: Policy Violation. */
+    /** Close code when a peer does not read fast enough, or fails to log in too often: Policy Violation. */
     public static final int CLOSE_SLOW_CONSUMER = 1008;
+    public static final int CLOSE_FAILED_LOGINS = 1008;
     /** How long an evicted peer gets to complete the close handshake before the socket is aborted. */
     static final Duration CLOSE_GRACE = Duration.ofSeconds(1);
 
@@ -38,6 +55,7 @@ public record ServerOptions(
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         if (maxInFlight < 1) throw new IllegalArgumentException("maxInFlight must be at least 1");
         if (maxBatch < 1) throw new IllegalArgumentException("maxBatch must be at least 1");
+        allowedOrigins = List.copyOf(allowedOrigins);
     }
 
     public static Builder builder() {
@@ -62,6 +80,12 @@ public record ServerOptions(
         private int maxInFlight = 1024;
         private int maxConnections = 0;
         private boolean perMessageDeflate = false;
+        private Tls tls;
+        private List<String> allowedOrigins = List.of();
+        private boolean allowMissingOrigin = true;
+        /** Five guesses, then the connection is closed: online guessing costs a reconnect per five tries. */
+        private int maxFailedLogins = 5;
+        private String adminToken;
 
         public Builder host(String v) { host = v; return this; }
         public Builder port(int v) { port = v; return this; }
@@ -80,10 +104,21 @@ public record ServerOptions(
         /** Zero means unlimited. */
         public Builder maxConnections(int v) { maxConnections = v; return this; }
         public Builder perMessageDeflate(boolean v) { perMessageDeflate = v; return this; }
+        /** Adds a TLS connector ({@code wss://}); null for none. */
+        public Builder tls(Tls v) { tls = v; return this; }
+        /** Origins allowed to upgrade (e.g. {@code https://app.example}); empty (the default) allows every origin. */
+        public Builder allowedOrigins(List<String> v) { allowedOrigins = v; return this; }
+        /** With an origin allow-list: whether upgrades without an Origin header (non-browser clients) pass. */
+        public Builder allowMissingOrigin(boolean v) { allowMissingOrigin = v; return this; }
+        /** Failed {@code rpc.login} attempts before the connection is closed with 1008; 0 = unlimited. */
+        public Builder maxFailedLogins(int v) { maxFailedLogins = v; return this; }
+        /** The bearer token the admin API requires (all but /health); null for none (loopback only). */
+        public Builder adminToken(String v) { adminToken = v; return this; }
 
         public ServerOptions build() {
             return new ServerOptions(host, port, adminHost, adminPort, pingInterval, pongTimeout, idleTimeout,
-                    maxMessageBytes, maxBatch, maxQueuedBytes, maxInFlight, maxConnections, perMessageDeflate);
+                    maxMessageBytes, maxBatch, maxQueuedBytes, maxInFlight, maxConnections, perMessageDeflate,
+                    tls, allowedOrigins, allowMissingOrigin, maxFailedLogins, adminToken);
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.rpcws.server;
 import dev.rpcws.server.fixture.CompatFixture;
 import dev.rpcws.testkit.ServerUnderTest;
 
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /** The Jetty server with the compat fixture, in this JVM, on free loopback ports. */
@@ -19,8 +20,14 @@ public final class InProcessJetty implements ServerUnderTest {
 
     /** Starts with the defaults adjusted by {@code options} (port and admin port are 0 unless set). */
     public static InProcessJetty start(UnaryOperator<ServerOptions.Builder> options) {
+        return start(options, server -> { });
+    }
+
+    /** As above, with {@code configure} run on the server (after the fixture, before start). */
+    public static InProcessJetty start(UnaryOperator<ServerOptions.Builder> options, Consumer<RpcServer> configure) {
         RpcServer server = new RpcServer(options.apply(ServerOptions.builder().port(0).adminPort(0)).build());
         CompatFixture.install(server);
+        configure.accept(server);
         try {
             server.start();
         } catch (Exception e) {

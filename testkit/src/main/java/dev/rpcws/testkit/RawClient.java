@@ -1,5 +1,7 @@
 package dev.rpcws.testkit;
 
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
@@ -8,6 +10,7 @@ import org.eclipse.jetty.websocket.client.WebSocketClient;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -24,10 +27,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * answers pings only while it reads.
  */
 public final class RawClient implements AutoCloseable {
-    private static final WebSocketClient CLIENT = startClient();
+    private static final WebSocketClient CLIENT = startClient(null);
 
     private final Endpoint endpoint;
     private final Session session;
+    private WebSocketClient ownClient;
 
     private RawClient(Session session, Endpoint endpoint) {
         this.session = session;
@@ -42,12 +46,28 @@ public final class RawClient implements AutoCloseable {
     }
 
     public static RawClient connect(URI uri, List<String> subprotocols, Map<String, String> headers) {
+        return connect(CLIENT, uri, subprotocols, headers);
+    }
+
+    /** A {@code wss://} connection trusting the CA of {@code trustStore} (PKCS12). The client is stopped on close. */
+    public static RawClient connectTls(URI uri, Path trustStore, String password, Map<String, String> headers) {
+        SslContextFactory.Client ssl = new SslContextFactory.Client();
+        ssl.setTrustStorePath(trustStore.toString());
+        ssl.setTrustStorePassword(password);
+        ssl.setTrustStoreType("PKCS12");
+        WebSocketClient own = startClient(ssl);
+        RawClient c = connect(own, uri, List.of(), headers);
+        c.ownClient = own;
+        return c;
+    }
+
+    private static RawClient connect(WebSocketClient client, URI uri, List<String> subprotocols, Map<String, String> headers) {
         ClientUpgradeRequest request = new ClientUpgradeRequest();
         if (!subprotocols.isEmpty()) request.setSubProtocols(subprotocols);
         headers.forEach(request::setHeader);
         Endpoint endpoint = new Endpoint();
         try {
-            return new RawClient(CLIENT.connect(endpoint, uri, request).get(10, TimeUnit.SECONDS), endpoint);
+            return new RawClient(client.connect(endpoint, uri, request).get(10, TimeUnit.SECONDS), endpoint);
         } catch (Exception e) {
             throw new IllegalStateException("cannot connect to " + uri + ": " + e, e);
         }
@@ -130,10 +150,19 @@ public final class RawClient implements AutoCloseable {
             session.close(1000, "bye", Callback.NOOP);
             Poll.until("close handshake", Duration.ofSeconds(2), () -> endpoint.closeCode.get() != -1 || !session.isOpen());
         }
+        if (ownClient != null) {
+            try {
+                ownClient.stop();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
-    private static WebSocketClient startClient() {
-        WebSocketClient c = new WebSocketClient();
+    private static WebSocketClient startClient(SslContextFactory.Client ssl) {
+        HttpClient http = new HttpClient();
+        if (ssl != null) http.setSslContextFactory(ssl);
+        WebSocketClient c = new WebSocketClient(http);
         c.setMaxTextMessageSize(64L * 1024 * 1024);
         c.setMaxBinaryMessageSize(64L * 1024 * 1024);
         c.setIdleTimeout(Duration.ZERO);

@@ -16,6 +16,7 @@ import org.eclipse.jetty.util.Fields;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -35,6 +36,11 @@ public final class AdminApi extends Handler.Abstract.NonBlocking {
         String method = request.getMethod();
         Fields query = Request.extractQueryParameters(request);
         String namespace = query.getValue("namespace");
+        if (!path.equals("/health") && !authorized(request)) {
+            response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
+            json(response, callback, 401, "{\"error\":\"admin token required\"}");
+            return true;
+        }
         switch (path) {
             case "/health" -> json(response, callback, 200, "{\"status\":\"ok\",\"server\":\"jetty\"}");
             case "/metrics" -> {
@@ -62,6 +68,15 @@ public final class AdminApi extends Handler.Abstract.NonBlocking {
             }
         }
         return true;
+    }
+
+    /** With an admin token configured, every endpoint but /health needs {@code Authorization: Bearer <token>}. */
+    private boolean authorized(Request request) {
+        String token = server.options().adminToken();
+        if (token == null) return true;
+        String header = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+        byte[] expected = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+        return header != null && MessageDigest.isEqual(expected, header.getBytes(StandardCharsets.UTF_8));
     }
 
     private void emit(String body, String namespace, Response response, Callback callback) {

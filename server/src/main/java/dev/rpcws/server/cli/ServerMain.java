@@ -1,5 +1,6 @@
 package dev.rpcws.server.cli;
 
+import dev.rpcws.server.HandshakeAuthenticator;
 import dev.rpcws.server.RpcServer;
 import dev.rpcws.server.ServerOptions;
 import dev.rpcws.server.fixture.CompatFixture;
@@ -7,7 +8,14 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -61,26 +69,78 @@ public final class ServerMain implements Callable<Integer> {
     @Option(names = "--permessage-deflate", description = "Accept permessage-deflate (declined by default, as the reference does).")
     boolean perMessageDeflate;
 
+    @Option(names = "--tls-port", paramLabel = "PORT", description = "Also serve wss:// on this port (0 picks a free one); needs --tls-keystore.")
+    Integer tlsPort;
+
+    @Option(names = "--tls-keystore", paramLabel = "FILE", description = "Key store with the server's key and certificate chain.")
+    Path tlsKeyStore;
+
+    @Option(names = "--tls-keystore-password", paramLabel = "PASSWORD", defaultValue = "${env:RPCWS_TLS_KEYSTORE_PASSWORD}",
+            description = "Its password (default: the environment variable RPCWS_TLS_KEYSTORE_PASSWORD).")
+    String tlsPassword;
+
+    @Option(names = "--tls-keystore-type", description = "PKCS12 or JKS (default: ${DEFAULT-VALUE}). Protocols: TLS 1.3 and 1.2 only.")
+    String tlsType = "PKCS12";
+
+    @Option(names = "--allowed-origin", paramLabel = "ORIGIN", description = "Allow upgrades from this Origin (repeatable); others get 403. None given: any origin.")
+    List<String> allowedOrigins = new ArrayList<>();
+
+    @Option(names = "--reject-missing-origin", description = "With --allowed-origin: refuse upgrades without an Origin header too (by default non-browser clients, which send none, pass).")
+    boolean rejectMissingOrigin;
+
+    @Option(names = "--token", paramLabel = "TOKEN=IDENTITY", description = "Require a bearer token at the upgrade (Authorization: Bearer or ?token=); repeatable. Missing or unknown: 401.")
+    Map<String, String> tokens = new LinkedHashMap<>();
+
+    @Option(names = "--token-logs-in", description = "A connection accepted by token counts as logged in for protected methods and events.")
+    boolean tokenLogsIn;
+
+    @Option(names = "--max-failed-logins", paramLabel = "N", description = "Close a connection with 1008 after N failed rpc.login attempts; 0 = never (default: ${DEFAULT-VALUE}).")
+    int maxFailedLogins = 5;
+
+    @Option(names = "--admin-token", paramLabel = "TOKEN", defaultValue = "${env:RPCWS_ADMIN_TOKEN}",
+            description = "Bearer token the admin API requires (all but /health); required to bind it beyond loopback (default: the environment variable RPCWS_ADMIN_TOKEN).")
+    String adminToken;
+
     @Override public Integer call() throws Exception {
+        if (adminPort >= 0 && adminToken == null && !isLoopback(adminHost)) {
+            System.err.println("refusing to bind the admin API to " + adminHost + " without --admin-token: it can emit events to every client");
+            return 2;
+        }
+        if (tlsPort != null && (tlsKeyStore == null || tlsPassword == null)) {
+            System.err.println("--tls-port needs --tls-keystore and a password (--tls-keystore-password or RPCWS_TLS_KEYSTORE_PASSWORD)");
+            return 2;
+        }
         ServerOptions options = ServerOptions.builder()
                 .host(host).port(port).adminHost(adminHost).adminPort(adminPort)
                 .pingInterval(Duration.ofMillis(pingIntervalMs)).pongTimeout(Duration.ofMillis(pongTimeoutMs))
                 .idleTimeout(Duration.ofMillis(idleTimeoutMs))
                 .maxMessageBytes(maxMessageBytes).maxBatch(maxBatch).maxQueuedBytes(maxQueuedBytes)
                 .maxInFlight(maxInFlight).maxConnections(maxConnections).perMessageDeflate(perMessageDeflate)
+                .tls(tlsPort == null ? null : new ServerOptions.Tls(tlsPort, tlsKeyStore, tlsPassword, tlsType))
+                .allowedOrigins(allowedOrigins).allowMissingOrigin(!rejectMissingOrigin)
+                .maxFailedLogins(maxFailedLogins).adminToken(adminToken)
                 .build();
         RpcServer server = new RpcServer(options);
         if (fixture == Fixture.compat) CompatFixture.install(server);
+        if (!tokens.isEmpty()) server.authenticateHandshakes(HandshakeAuthenticator.tokens(tokens), tokenLogsIn);
         server.start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
             stopped.countDown();
         }, "rpcws-shutdown"));
-        System.out.println("listening ws=" + server.port() + " admin=" + server.adminPort());
+        System.out.println("listening ws=" + server.port() + " admin=" + server.adminPort() + (server.tlsPort() >= 0 ? " wss=" + server.tlsPort() : ""));
         System.out.flush();
         stopped.await();
         return 0;
+    }
+
+    private static boolean isLoopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     public static void main(String[] args) {

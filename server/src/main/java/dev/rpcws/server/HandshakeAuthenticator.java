@@ -1,0 +1,33 @@
+package dev.rpcws.server;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Decides at the WebSocket upgrade who is connecting. It sees the request (the bearer token from
+ * {@code Authorization: Bearer ...} or {@code ?token=...}, the headers, the path) and returns an identity, which
+ * handlers read as {@code CallContext.identity()}, or {@code null} to refuse the upgrade with 401.
+ */
+@FunctionalInterface
+public interface HandshakeAuthenticator {
+    String authenticate(Handshake handshake);
+
+    /** What an authenticator sees of an upgrade request. */
+    record Handshake(String token, String path, Map<String, List<String>> headers) {}
+
+    /** Accepts the listed tokens (token -> identity), comparing in constant time. */
+    static HandshakeAuthenticator tokens(Map<String, String> tokenToIdentity) {
+        Map<String, String> known = Map.copyOf(tokenToIdentity);
+        return handshake -> {
+            if (handshake.token() == null) return null;
+            byte[] offered = handshake.token().getBytes(StandardCharsets.UTF_8);
+            String identity = null;
+            for (Map.Entry<String, String> e : known.entrySet()) {
+                if (MessageDigest.isEqual(offered, e.getKey().getBytes(StandardCharsets.UTF_8))) identity = e.getValue();
+            }
+            return identity;
+        };
+    }
+}
