@@ -14,6 +14,7 @@ import itertools
 import json
 import logging
 import signal
+import ssl
 import sys
 import threading
 from collections.abc import Awaitable, Callable
@@ -75,6 +76,13 @@ def _typed(kind: type) -> Callable[[Any], Any]:
     return check
 
 
+def _ca_file(value: Any) -> ssl.SSLContext:
+    """wss:// with a private CA: verify the server (name and chain) against that CA only."""
+    if not isinstance(value, str):
+        raise BadRequest(400, f"expected a path to a PEM file, got {value!r}")
+    return ssl.create_default_context(cafile=value)
+
+
 OPTIONS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "reconnect": ("reconnect", _typed(bool)),
     "reconnectInterval": ("reconnect_interval", _ms),
@@ -87,6 +95,7 @@ OPTIONS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "pongTimeoutMs": ("pong_timeout", _ms),
     "headers": ("headers", _typed(dict)),
     "subprotocols": ("subprotocols", _typed(list)),
+    "caFile": ("ssl", _ca_file),
 }
 
 

@@ -16,6 +16,8 @@ public final class Applicability {
 
     private static final List<Rule> RULES = List.of(
             new Rule("@server-heartbeat", r -> r.server().equals("jetty"), "the reference server never pings"),
+            new Rule("@secure-server", r -> r.server().equals("jetty"),
+                    "the reference server has no TLS, origin or handshake-token options of its own"),
             new Rule("@deviation-D1", r -> r.server().equals("jetty"),
                     "the reference omits result for a method that returns nothing, and every client rejects that reply as malformed (deviation D1)"),
             new Rule("@client-heartbeat", r -> RESTORING.contains(r.client()), "the npm Client never pings"),

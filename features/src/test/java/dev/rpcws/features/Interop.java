@@ -3,6 +3,7 @@ package dev.rpcws.features;
 import dev.rpcws.features.drivers.AgentDriver;
 import dev.rpcws.features.drivers.ClientDriver;
 import dev.rpcws.features.drivers.JavaDriver;
+import dev.rpcws.server.HandshakeAuthenticator;
 import dev.rpcws.server.RpcServer;
 import dev.rpcws.server.ServerOptions;
 import dev.rpcws.server.fixture.CompatFixture;
@@ -11,6 +12,7 @@ import dev.rpcws.testkit.Poll;
 import dev.rpcws.testkit.ProcessServer;
 import dev.rpcws.testkit.Repo;
 import dev.rpcws.testkit.ServerUnderTest;
+import dev.rpcws.testkit.TestCertificates;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -40,6 +42,8 @@ public final class Interop {
     private static final Map<String, ServerUnderTest> SERVERS = new ConcurrentHashMap<>();
     private static final Map<String, ClientDriver> DRIVERS = new ConcurrentHashMap<>();
     private static final List<AutoCloseable> PROCESSES = new ArrayList<>();
+    private static final Map<Boolean, ServerUnderTest> SECURE = new ConcurrentHashMap<>();
+    private static volatile TestCertificates certificates;
     private static volatile Run current;
     private static volatile Supplier<RpcServer> jettyFactory = Interop::compatJetty;
 
@@ -76,6 +80,39 @@ public final class Interop {
         return current.server().equals("jetty") ? ProcessServer.jetty(port) : ProcessServer.node(port);
     }
 
+    /** The test CA and server certificate of this run, made once. */
+    public static synchronized TestCertificates certificates() {
+        if (certificates == null) certificates = TestCertificates.create();
+        return certificates;
+    }
+
+    /**
+     * The secure Jetty server (wss:// only to clients, origins limited to https://app.example, token "s3cret"
+     * naming alice, 5 failed logins at most), one per {@code tokenLogsIn} setting, started once per run.
+     */
+    public static ServerUnderTest secureServer(boolean tokenLogsIn) {
+        return SECURE.computeIfAbsent(tokenLogsIn, logsIn -> {
+            RpcServer server = new RpcServer(ServerOptions.builder().port(0).adminPort(0)
+                    .tls(new ServerOptions.Tls(0, certificates().serverKeyStore(), certificates().password(), "PKCS12"))
+                    .allowedOrigins(List.of("https://app.example")).maxFailedLogins(5).build());
+            CompatFixture.install(server);
+            server.authenticateHandshakes(HandshakeAuthenticator.tokens(Map.of("s3cret", "alice")), logsIn);
+            try {
+                server.start();
+            } catch (Exception e) {
+                throw new IllegalStateException("the secure Jetty server did not start", e);
+            }
+            int tls = server.tlsPort();
+            return new ServerUnderTest() {
+                @Override public String name() { return "jetty"; }
+                @Override public int port() { return tls; }
+                @Override public int adminPort() { return server.adminPort(); }
+                @Override public URI wsUri(String pathAndQuery) { return URI.create("wss://127.0.0.1:" + tls + pathAndQuery); }
+                @Override public void close() { server.close(); }
+            };
+        });
+    }
+
     /** Replaces the shared Jetty server's factory (the broken-server test); stops the running one. */
     static void useJetty(Supplier<RpcServer> factory) {
         jettyFactory = factory;
@@ -86,6 +123,8 @@ public final class Interop {
     static synchronized void shutdown() {
         SERVERS.values().forEach(ServerUnderTest::close);
         SERVERS.clear();
+        SECURE.values().forEach(ServerUnderTest::close);
+        SECURE.clear();
         DRIVERS.clear();
         for (AutoCloseable p : PROCESSES) {
             try {

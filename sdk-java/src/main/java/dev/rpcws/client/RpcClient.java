@@ -692,9 +692,11 @@ public final class RpcClient implements AutoCloseable {
             return;
         }
         if (maxReached) emit(l -> l.onMaxReconnectsReached(code, reason));
+        // The reason carries what went wrong, e.g. a refused handshake's HTTP status (401, 403, 503).
+        String last = code + (reason == null || reason.isEmpty() ? "" : ": " + reason);
         abandoned.completeExceptionally(new RpcClientException(CONNECT_FAILED, null, maxReached
-                ? "gave up after " + policy.maxReconnects() + " reconnect attempts (last close " + code + ")"
-                : "connection closed (" + code + ") and not reconnecting"));
+                ? "gave up after " + policy.maxReconnects() + " reconnect attempts (last close " + last + ")"
+                : "connection closed (" + last + ") and not reconnecting"));
         ClientThreads.CALLBACKS.execute(this::stopTransportIfClosed);
     }
 

@@ -10,7 +10,14 @@ import dev.rpcws.client.RpcClientException;
 import dev.rpcws.protocol.Json;
 import dev.rpcws.testkit.Poll;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import java.io.InputStream;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,9 +46,26 @@ public final class JavaDriver implements ClientDriver {
         if (options.has("pingIntervalMs")) b.pingInterval(Duration.ofMillis(options.get("pingIntervalMs").asLong()));
         if (options.has("pongTimeoutMs")) b.pongTimeout(Duration.ofMillis(options.get("pongTimeoutMs").asLong()));
         if (options.has("headers")) options.get("headers").fields().forEachRemaining(h -> b.header(h.getKey(), h.getValue().asText()));
+        if (options.has("caFile")) b.sslContext(trusting(Path.of(options.get("caFile").asText())));
         s.client = b.build();
         await(s.client.connect());
         return s;
+    }
+
+    /** An SSL context that trusts exactly the CA certificate in a PEM file (the agents' {@code caFile}). */
+    private static SSLContext trusting(Path caPem) {
+        try (InputStream in = Files.newInputStream(caPem)) {
+            KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+            trust.load(null, null);
+            trust.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, tmf.getTrustManagers(), null);
+            return ctx;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot trust " + caPem, e);
+        }
     }
 
     private static <T> T await(CompletableFuture<T> f) {

@@ -50,11 +50,15 @@ public final class ScenarioContext {
     }
 
     Actor connect(String name, String language, String namespace, ObjectNode options) {
+        return connect(name, language, server(), namespace, options);
+    }
+
+    Actor connect(String name, String language, ServerUnderTest server, String namespace, ObjectNode options) {
         ClientDriver driver = Interop.driver(language);
         String socketId = language + "-" + name.replaceAll("\\W+", "") + "-" + IDS.incrementAndGet();
         // A call that never returns must not hang the suite; the reference client has no default timeout.
         if (!options.has("callTimeoutMs")) options.put("callTimeoutMs", 10_000);
-        ClientSession session = driver.connect(server().wsUri(namespace + "?socket_id=" + socketId), options);
+        ClientSession session = driver.connect(server.wsUri(namespace + "?socket_id=" + socketId), options);
         Actor actor = new Actor(name, language, namespace, socketId, session);
         actors.put(name, actor);
         return actor;
