@@ -56,10 +56,11 @@ function mapOptions(options = {}) {
     if (name === 'callTimeoutMs') {
       if (!isNonNegativeNumber(value)) throw new BadRequest('option "callTimeoutMs" has a bad value');
       callTimeoutMs = value; // the npm Client has no default timeout; the agent passes it on every call
-    } else if (name === 'caFile') {
-      // wss:// with a private CA: ws passes `ca` on to tls.connect, as users of the npm Client do.
-      if (typeof value !== 'string') throw new BadRequest('option "caFile" must be a path');
-      clientOptions.ca = readFileSync(value);
+    } else if (name === 'caPem') {
+      // wss:// with a private CA: ws passes `ca` on to tls.connect, as users of the npm Client do. The PEM
+      // text itself travels, so an agent in a container needs no shared file.
+      if (typeof value !== 'string') throw new BadRequest('option "caPem" must be PEM text');
+      clientOptions.ca = value;
     } else if (Object.hasOwn(MAPPED_OPTIONS, name)) {
       const [clientName, isValid] = MAPPED_OPTIONS[name];
       if (!isValid(value)) throw new BadRequest(`option "${name}" has a bad value`);

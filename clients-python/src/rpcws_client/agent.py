@@ -76,11 +76,11 @@ def _typed(kind: type) -> Callable[[Any], Any]:
     return check
 
 
-def _ca_file(value: Any) -> ssl.SSLContext:
-    """wss:// with a private CA: verify the server (name and chain) against that CA only."""
+def _ca_pem(value: Any) -> ssl.SSLContext:
+    """wss:// with a private CA (PEM text): verify the server (name and chain) against that CA only."""
     if not isinstance(value, str):
-        raise BadRequest(400, f"expected a path to a PEM file, got {value!r}")
-    return ssl.create_default_context(cafile=value)
+        raise BadRequest(400, f"expected PEM text, got {value!r}")
+    return ssl.create_default_context(cadata=value)
 
 
 OPTIONS: dict[str, tuple[str, Callable[[Any], Any]]] = {
@@ -95,7 +95,7 @@ OPTIONS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "pongTimeoutMs": ("pong_timeout", _ms),
     "headers": ("headers", _typed(dict)),
     "subprotocols": ("subprotocols", _typed(list)),
-    "caFile": ("ssl", _ca_file),
+    "caPem": ("ssl", _ca_pem),
 }
 
 

@@ -15,6 +15,15 @@ import java.util.List;
 public record TestCertificates(Path serverKeyStore, Path trustStore, Path caPem, String password) {
     private static final String PASSWORD = "changeit";
 
+    /** The CA certificate as PEM text. */
+    public String caPemText() {
+        try {
+            return Files.readString(caPem);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Creates the files in a new temporary directory (valid for two days). */
     public static TestCertificates create() {
         try {

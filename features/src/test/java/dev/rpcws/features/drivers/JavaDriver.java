@@ -12,10 +12,10 @@ import dev.rpcws.testkit.Poll;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
@@ -46,15 +46,15 @@ public final class JavaDriver implements ClientDriver {
         if (options.has("pingIntervalMs")) b.pingInterval(Duration.ofMillis(options.get("pingIntervalMs").asLong()));
         if (options.has("pongTimeoutMs")) b.pongTimeout(Duration.ofMillis(options.get("pongTimeoutMs").asLong()));
         if (options.has("headers")) options.get("headers").fields().forEachRemaining(h -> b.header(h.getKey(), h.getValue().asText()));
-        if (options.has("caFile")) b.sslContext(trusting(Path.of(options.get("caFile").asText())));
+        if (options.has("caPem")) b.sslContext(trusting(options.get("caPem").asText()));
         s.client = b.build();
         await(s.client.connect());
         return s;
     }
 
-    /** An SSL context that trusts exactly the CA certificate in a PEM file (the agents' {@code caFile}). */
-    private static SSLContext trusting(Path caPem) {
-        try (InputStream in = Files.newInputStream(caPem)) {
+    /** An SSL context that trusts exactly one CA certificate, given as PEM text (the agents' {@code caPem}). */
+    private static SSLContext trusting(String caPem) {
+        try (InputStream in = new ByteArrayInputStream(caPem.getBytes(StandardCharsets.US_ASCII))) {
             KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
             trust.load(null, null);
             trust.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
@@ -64,7 +64,7 @@ public final class JavaDriver implements ClientDriver {
             ctx.init(null, tmf.getTrustManagers(), null);
             return ctx;
         } catch (Exception e) {
-            throw new IllegalStateException("cannot trust " + caPem, e);
+            throw new IllegalStateException("cannot trust the given CA certificate", e);
         }
     }
 

@@ -97,7 +97,7 @@ public final class SecuritySteps {
 
     /** No reconnecting here: a refused handshake should stay refused, and a closed connection closed. */
     private static ObjectNode options(String token, String origin) {
-        ObjectNode o = ScenarioContext.options().put("reconnect", false).put("caFile", Interop.certificates().caPem().toString());
+        ObjectNode o = ScenarioContext.options().put("reconnect", false).put("caPem", Interop.certificates().caPemText());
         ObjectNode headers = o.putObject("headers");
         if (token != null) headers.put("Authorization", "Bearer " + token);
         if (origin != null) headers.put("Origin", origin);
