@@ -46,8 +46,10 @@ def test_non_ascii_is_sent_as_utf8_text_and_nan_is_refused() -> None:
         ({"foo": "bar"}, ({"foo": "bar"},)),
         ([[1, 2]], ([1, 2],)),
         ([None], (None,)),
-        ("xy", ("xy",)),
-        (42, (42,)),
+        ("xy", ("x", "y")),
+        ("", ()),
+        (42, ()),
+        (True, ()),
     ],
 )
 def test_notification_params_become_listener_arguments(params: object, args: tuple[object, ...]) -> None:

@@ -83,14 +83,15 @@ def id_key(value: Any) -> str | None:
 def notification_args(params: Any) -> tuple[Any, ...]:
     """Listener arguments for a ``{"notification": ..., "params": ...}`` frame.
 
-    An array gives its elements, an object one argument, empty/absent/null none. Any other value is
-    passed as one argument (the reference spreads a string into characters, which helps nobody).
+    As the reference client computes them (and the Java SDK): a value without own keys (``[]``, ``{}``,
+    numbers, booleans, ``""``) gives none, an object one argument, anything else is spread (an array's
+    elements, a string's characters). Absent or null gives none (the reference client crashes there).
     """
-    if params is None or params == [] or params == {}:
-        return ()
-    if isinstance(params, list):
+    if isinstance(params, dict):
+        return (params,) if params else ()
+    if isinstance(params, (list, str)):
         return tuple(params)
-    return (params,)
+    return ()
 
 
 def classify(message: str | bytes, pending: Container[str]) -> Inbound:
