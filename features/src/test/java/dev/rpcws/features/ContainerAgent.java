@@ -27,10 +27,12 @@ final class ContainerAgent implements AutoCloseable {
         this.control = control;
     }
 
+    /** {@code language}: node, node-legacy (the same image, the agent told to host rpc-websockets 7.7.0) or python. */
     static ContainerAgent start(String language) {
+        String[] command = language.equals("node-legacy") ? new String[] {"--port", "0", "--library", "legacy"} : new String[] {"--port", "0"};
         GenericContainer<?> c = new GenericContainer<>(image(language))
                 .withNetworkMode("host")
-                .withCommand("--port", "0")
+                .withCommand(command)
                 .waitingFor(Wait.forLogMessage(".*listening control=\\d+.*\\n", 1).withStartupTimeout(Duration.ofMinutes(5)));
         c.start();
         Matcher m = READY.matcher(c.getLogs());
@@ -41,12 +43,13 @@ final class ContainerAgent implements AutoCloseable {
     private static ImageFromDockerfile image(String language) {
         String base = System.getProperty("rpcws.baseImage", "debian:bookworm-slim");
         // Only the files the image needs go into the build context (not node_modules, .venv or target/).
-        if (language.equals("node")) {
+        if (language.startsWith("node")) {
             return new ImageFromDockerfile("rpcws/agent-js:local", false)
                     .withFileFromPath("Dockerfile", Repo.path("docker/agent-js.Dockerfile"))
                     .withFileFromPath("clients-js/package.json", Repo.path("clients-js/package.json"))
                     .withFileFromPath("clients-js/package-lock.json", Repo.path("clients-js/package-lock.json"))
                     .withFileFromPath("clients-js/agent.mjs", Repo.path("clients-js/agent.mjs"))
+                    .withFileFromPath("clients-js/hosted-client.mjs", Repo.path("clients-js/hosted-client.mjs"))
                     .withFileFromPath("clients-js/reference-server.mjs", Repo.path("clients-js/reference-server.mjs"))
                     .withBuildArg("BASE_IMAGE", base);
         }
