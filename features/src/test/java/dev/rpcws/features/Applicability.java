@@ -30,6 +30,8 @@ public final class Applicability {
             new Rule("@npm-client", r -> NPM_CLIENTS.contains(r.client()), "states the npm Client's own behaviour"),
             new Rule("@pauses-client", r -> !r.client().equals("java"), "the Java SDK has no switch to stop reading its socket"),
             new Rule("@pauses-client", r -> !r.client().equals(BROWSER), "a web page cannot stop reading its WebSocket"),
+            new Rule("@sends-null-params", r -> r.client().equals("node-legacy"),
+                    "this client leaves params out of a call without them; only rpc-websockets 7.x sends \"params\":null"),
             new Rule("@drops-binary-frames", r -> r.client().equals(BROWSER),
                     "only browsers drop binary frames; this client reads them as JSON too"));
 
