@@ -67,18 +67,23 @@ public final class BrowserDriver implements ClientDriver, AutoCloseable {
                 "/rpc-websockets/index.browser-bundle.js", bundle));
         Playwright playwright = null;
         Path profile = null;
+        long start = System.nanoTime();
         try {
             playwright = Playwright.create(new Playwright.CreateOptions().setEnv(playwrightEnv()));
+            long playwrightReady = System.nanoTime();
             // A persistent context on a new directory: a fresh profile (launch() refuses --user-data-dir).
             profile = Files.createTempDirectory("rpcws-chromium-");
             BrowserContext browser = playwright.chromium().launchPersistentContext(profile, new BrowserType.LaunchPersistentContextOptions()
                     .setExecutablePath(CHROMIUM).setHeadless(true).setArgs(CHROMIUM_ARGS));
+            long chromiumReady = System.nanoTime();
             Page page = browser.pages().isEmpty() ? browser.newPage() : browser.pages().get(0);
             page.onConsoleMessage(m -> System.err.println("[browser] " + m.type() + ": " + m.text()));
             page.onPageError(e -> System.err.println("[browser] page error: " + e));
             page.navigate("http://127.0.0.1:" + site.getAddress().getPort() + "/");
             page.waitForFunction("() => window.harness !== undefined", null,
                     new Page.WaitForFunctionOptions().setTimeout(PAGE_READY.toMillis()));
+            System.err.printf("[browser] ready in %d ms: Playwright %d ms, Chromium %d ms, page %d ms%n", millis(start, System.nanoTime()),
+                    millis(start, playwrightReady), millis(playwrightReady, chromiumReady), millis(chromiumReady, System.nanoTime()));
             return new BrowserDriver(site, playwright, profile, browser, page);
         } catch (IOException | RuntimeException e) {
             site.stop(0);
@@ -86,6 +91,10 @@ public final class BrowserDriver implements ClientDriver, AutoCloseable {
             if (profile != null) delete(profile);
             throw new IllegalStateException("the browser did not start: " + e.getMessage(), e);
         }
+    }
+
+    private static long millis(long fromNanos, long toNanos) {
+        return (toNanos - fromNanos) / 1_000_000;
     }
 
     /** No browser download; the driver runs on the system node when there is one, else on the node it ships. */
