@@ -5,7 +5,6 @@
 import { HostedClient, RECONNECT_OPTIONS, mapOptions, outcome } from '../hosted-client.mjs';
 
 const CONNECT_TIMEOUT_MS = 10_000;
-const CLOSE_WAIT_MS = 2_000;
 
 // A browser WebSocket takes only subprotocols; headers and pings have no web API.
 const BROWSER_OPTIONS = {
@@ -85,10 +84,7 @@ window.harness = {
     return JSON.stringify({ result: entry(id).frames });
   },
 
-  async close(id, code, reason) {
-    return JSON.stringify(await outcome(() => hosted(id).close(code ?? undefined, reason ?? undefined, CLOSE_WAIT_MS)));
-  },
-
+  /** Closes the client for good and forgets it (the agent's DELETE). */
   discard(id) {
     hosted(id).discard();
     clients.delete(id);

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -131,7 +132,7 @@ public final class Matrix {
                     .append("| Run | seconds |\n|---|---|\n");
             for (Run run : runs) {
                 Long ms = runMillis.get(run);
-                if (ms != null) md.append("| ").append(header(run)).append(" | ").append(String.format(java.util.Locale.ROOT, "%.1f", ms / 1000.0)).append(" |\n");
+                if (ms != null) md.append("| ").append(header(run)).append(" | ").append(String.format(Locale.ROOT, "%.1f", ms / 1000.0)).append(" |\n");
             }
             md.append("\n");
         }
