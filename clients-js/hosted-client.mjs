@@ -201,7 +201,7 @@ export class HostedClient {
 // ---- mapping library outcomes to the control API ----
 
 /** Turns whatever the Client rejected with into the control API's error object. */
-export function describeRejection(reason) {
+function describeRejection(reason) {
   if (reason instanceof Error) {
     const message = reason.message;
     if (message === 'reply timeout') return { kind: 'timeout', message };
@@ -242,6 +242,6 @@ export function isNonNegativeNumber(value) {
 }
 
 /** Sockets report errors as ErrorEvents or Errors; both carry a message (a browser's Event has none). */
-export function errorText(error) {
+function errorText(error) {
   return String(error?.message ?? error?.type ?? error);
 }
