@@ -7,10 +7,12 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 base_image=debian:bookworm-slim
+cli=docker
 if [ -z "${DOCKER_HOST:-}" ] && ! curl -s --unix-socket /var/run/docker.sock http://d/_ping 2>/dev/null | grep -q OK; then
   if host=$(bash scripts/container-engine.sh); then
     export DOCKER_HOST="$host"
     base_image=localhost/debian:bookworm   # no image registry here: the debootstrap import
+    cli=podman
   else
     echo "== container mode SKIPPED: no Docker-compatible engine could be found or set up (see above)"
     exit 0
@@ -19,11 +21,20 @@ fi
 # Ryuk (Testcontainers' reaper) needs an image from a registry; the suite stops its containers itself.
 export TESTCONTAINERS_RYUK_DISABLED=true
 
+# The engine's CLI builds the agent images (layers cached between runs); Testcontainers then runs them.
+echo "== building the agent images with $cli (base image $base_image)"
+for image in agent-js agent-python; do
+  if ! timeout 1200 "$cli" build -q -f "docker/$image.Dockerfile" -t "localhost/rpcws-$image:local" \
+       --build-arg BASE_IMAGE="$base_image" . >/dev/null; then
+    echo "== container mode FAILED: the $image image did not build"; exit 1
+  fi
+done
+
 echo "== interop matrix, agents in containers (DOCKER_HOST=${DOCKER_HOST:-/var/run/docker.sock}, base image $base_image)"
 rm -f features/target/compat-matrix-containers.md
 ./mvnw -B -ntp verify -pl features -am -Dtest=InteropMatrixTest -Dsurefire.failIfNoSpecifiedTests=false \
-  -Drpcws.agents=container -Drpcws.clients=node,python -Drpcws.matrix.name=compat-matrix-containers \
-  -Drpcws.baseImage="$base_image" "$@"
+  -Drpcws.agents=container -Drpcws.clients=node,node-legacy,python -Drpcws.matrix.name=compat-matrix-containers \
+  "$@"
 status=$?
 # A podman service this script started goes with it (its conmon helpers would otherwise linger for minutes).
 if [ "$base_image" = localhost/debian:bookworm ] && [ -f /run/podman/service.pid ]; then

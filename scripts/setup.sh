@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Installs what every test needs, from the public registries only: the Node packages of clients-js
-# (npm ci, exact lock) and a Python virtualenv for clients-python. Maven dependencies come with ./mvnw.
+# (npm ci, exact lock: rpc-websockets 10.0.1 and, as rpc-websockets-legacy, 7.7.0), a Python virtualenv for
+# clients-python, and Debian's chromium for the browser column of the interop matrix. Maven dependencies,
+# Playwright included, come with ./mvnw; the suite tells Playwright never to download a browser and to run its
+# driver on the system node (features/.../drivers/BrowserDriver.java).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,3 +15,15 @@ if [ ! -x clients-python/.venv/bin/python ]; then
   python3 -m venv clients-python/.venv
 fi
 clients-python/.venv/bin/python -m pip install --quiet --disable-pip-version-check -e "clients-python[test]"
+
+echo "== chromium (the browser column)"
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" -eq 0 ]; then as_root=(); elif sudo -n true 2>/dev/null; then as_root=(sudo -n); else
+    echo "Debian's chromium package is missing and this user cannot install it: apt-get install chromium" >&2
+    exit 1
+  fi
+  "${as_root[@]}" apt-get update -qq
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+fi
+# The Debian launcher script prints a harmless shell warning on some machines; keep only the version line.
+/usr/bin/chromium --version 2>/dev/null

@@ -30,6 +30,11 @@ Feature: Calls
       | empty array     | []                                               |
       | empty object    | {}                                               |
 
+  @sends-null-params
+  Scenario: A client that sends missing parameters as null gets null back from echo
+    When the client calls "echo"
+    Then the result is null
+
   Scenario: A method that answers true
     When the client calls "notification"
     Then the result is true

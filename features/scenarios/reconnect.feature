@@ -21,7 +21,7 @@ Feature: Reconnecting after a server restart
     And the server dies
     Then the pending call fails with a connection error within 2000 ms
 
-  @node-client
+  @npm-client
   Scenario: The npm Client reconnects but loses its login and subscriptions
     Given a client connected to a fresh server
     And the client has logged in

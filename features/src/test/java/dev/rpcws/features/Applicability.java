@@ -7,24 +7,37 @@ import java.util.function.Predicate;
 
 /**
  * Which scenarios apply to which client and server, and why not where they do not. The one source of truth for
- * the hook that skips them and for the matrix that shows them as "n/a" with the reason.
+ * the hook that skips them and for the matrix that shows them as "n/a" with the reason. A tag may have several
+ * rules; the first one that does not hold gives the reason.
  */
 public final class Applicability {
     private record Rule(String tag, Predicate<Run> applies, String reason) {}
 
+    /** The rpcws clients: they restore login and subscriptions, fail pending calls and ping. */
     private static final Set<String> RESTORING = Set.of("java", "python");
+    /** The npm package's own Client: 10.0.1 in Node, 7.7.0 in Node, and the browser bundle in Chromium. */
+    private static final Set<String> NPM_CLIENTS = Set.of("node", "node-legacy", "browser");
+    private static final String BROWSER = "browser";
 
     private static final List<Rule> RULES = List.of(
             new Rule("@server-heartbeat", r -> r.server().equals("jetty"), "the reference server never pings"),
             new Rule("@secure-server", r -> r.server().equals("jetty"),
                     "the reference server has no TLS, origin or handshake-token options of its own"),
+            new Rule("@secure-server", r -> !r.client().equals(BROWSER),
+                    "a web page cannot choose the CA it trusts nor set handshake headers, and its Origin is its own page's"),
             new Rule("@deviation-D1", r -> r.server().equals("jetty"),
                     "the reference omits result for a method that returns nothing, and every client rejects that reply as malformed (deviation D1)"),
+            new Rule("@client-heartbeat", r -> !r.client().equals(BROWSER), "a web page cannot send WebSocket pings (browsers offer no API for them)"),
             new Rule("@client-heartbeat", r -> RESTORING.contains(r.client()), "the npm Client never pings"),
             new Rule("@restores-state", r -> RESTORING.contains(r.client()),
                     "the npm Client neither fails pending calls nor restores login and subscriptions (its own scenario states what it does)"),
-            new Rule("@node-client", r -> r.client().equals("node"), "states the npm Client's own behaviour"),
-            new Rule("@pauses-client", r -> !r.client().equals("java"), "the Java SDK has no switch to stop reading its socket"));
+            new Rule("@npm-client", r -> NPM_CLIENTS.contains(r.client()), "states the npm Client's own behaviour"),
+            new Rule("@pauses-client", r -> !r.client().equals("java"), "the Java SDK has no switch to stop reading its socket"),
+            new Rule("@pauses-client", r -> !r.client().equals(BROWSER), "a web page cannot stop reading its WebSocket"),
+            new Rule("@sends-null-params", r -> r.client().equals("node-legacy"),
+                    "this client leaves params out of a call without them; only rpc-websockets 7.x sends \"params\":null"),
+            new Rule("@drops-binary-frames", r -> r.client().equals(BROWSER),
+                    "only browsers drop binary frames; this client reads them as JSON too"));
 
     private Applicability() {}
 
@@ -34,5 +47,10 @@ public final class Applicability {
             if (tags.contains(rule.tag()) && !rule.applies().test(run)) return rule.reason();
         }
         return null;
+    }
+
+    /** Whether this client is the npm package's Client, which reconnects but announces nothing beyond a new open. */
+    public static boolean npmClient(String client) {
+        return NPM_CLIENTS.contains(client);
     }
 }

@@ -1,23 +1,24 @@
 package dev.rpcws.features;
 
-import dev.rpcws.testkit.Repo;
+import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
-import org.testcontainers.images.builder.ImageFromDockerfile;
+import org.testcontainers.utility.DockerImageName;
 
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A Node or Python agent in a container, built from docker/ by Testcontainers. Host networking keeps all
- * traffic on 127.0.0.1: the agent reaches the servers and the suite reaches the agent as local processes do.
- * The base image is {@code -Drpcws.baseImage} (a public Debian image by default; a local debootstrap
- * import where no registry is reachable, see scripts/container-engine.sh).
+ * A Node or Python agent in a container, run by Testcontainers from the images that scripts/container-mode.sh
+ * builds from docker/ with the engine's own CLI (building through the Docker API of podman can leave the build
+ * stream open forever). Host networking keeps all traffic on 127.0.0.1: the agent reaches the servers and the
+ * suite reaches the agent as local processes do.
  */
 final class ContainerAgent implements AutoCloseable {
+    static final String NODE_IMAGE = "localhost/rpcws-agent-js:local";
+    static final String PYTHON_IMAGE = "localhost/rpcws-agent-python:local";
     private static final Pattern READY = Pattern.compile("listening control=(\\d+)");
     private final GenericContainer<?> container;
     private final URI control;
@@ -27,36 +28,21 @@ final class ContainerAgent implements AutoCloseable {
         this.control = control;
     }
 
+    /** {@code language}: node, node-legacy (the same image, the agent told to host rpc-websockets 7.7.0) or python. */
     static ContainerAgent start(String language) {
-        GenericContainer<?> c = new GenericContainer<>(image(language))
+        String image = language.startsWith("node") ? NODE_IMAGE : PYTHON_IMAGE;
+        if (!DockerClientFactory.instance().client().listImagesCmd().withImageNameFilter(image).exec().iterator().hasNext()) {
+            throw new IllegalStateException("no image " + image + ": build it with bash scripts/container-mode.sh");
+        }
+        String[] command = language.equals("node-legacy") ? new String[] {"--port", "0", "--library", "legacy"} : new String[] {"--port", "0"};
+        GenericContainer<?> c = new GenericContainer<>(DockerImageName.parse(image))
                 .withNetworkMode("host")
-                .withCommand("--port", "0")
-                .waitingFor(Wait.forLogMessage(".*listening control=\\d+.*\\n", 1).withStartupTimeout(Duration.ofMinutes(5)));
+                .withCommand(command)
+                .waitingFor(Wait.forLogMessage(".*listening control=\\d+.*\\n", 1).withStartupTimeout(Duration.ofMinutes(2)));
         c.start();
         Matcher m = READY.matcher(c.getLogs());
         if (!m.find()) throw new IllegalStateException(language + " agent container printed no control port: " + c.getLogs());
         return new ContainerAgent(c, URI.create("http://127.0.0.1:" + m.group(1)));
-    }
-
-    private static ImageFromDockerfile image(String language) {
-        String base = System.getProperty("rpcws.baseImage", "debian:bookworm-slim");
-        // Only the files the image needs go into the build context (not node_modules, .venv or target/).
-        if (language.equals("node")) {
-            return new ImageFromDockerfile("rpcws/agent-js:local", false)
-                    .withFileFromPath("Dockerfile", Repo.path("docker/agent-js.Dockerfile"))
-                    .withFileFromPath("clients-js/package.json", Repo.path("clients-js/package.json"))
-                    .withFileFromPath("clients-js/package-lock.json", Repo.path("clients-js/package-lock.json"))
-                    .withFileFromPath("clients-js/agent.mjs", Repo.path("clients-js/agent.mjs"))
-                    .withFileFromPath("clients-js/reference-server.mjs", Repo.path("clients-js/reference-server.mjs"))
-                    .withBuildArg("BASE_IMAGE", base);
-        }
-        Path src = Repo.path("clients-python/src");
-        return new ImageFromDockerfile("rpcws/agent-python:local", false)
-                .withFileFromPath("Dockerfile", Repo.path("docker/agent-python.Dockerfile"))
-                .withFileFromPath("clients-python/pyproject.toml", Repo.path("clients-python/pyproject.toml"))
-                .withFileFromPath("clients-python/README.md", Repo.path("clients-python/README.md"))
-                .withFileFromPath("clients-python/src", src)
-                .withBuildArg("BASE_IMAGE", base);
     }
 
     URI control() {

@@ -1,6 +1,7 @@
 package dev.rpcws.features;
 
 import dev.rpcws.features.drivers.AgentDriver;
+import dev.rpcws.features.drivers.BrowserDriver;
 import dev.rpcws.features.drivers.ClientDriver;
 import dev.rpcws.features.drivers.JavaDriver;
 import dev.rpcws.server.HandshakeAuthenticator;
@@ -170,14 +171,21 @@ public final class Interop {
             awaitHttp(control.resolve("/health"));
             return new AgentDriver(language, "container (compose)", control);
         }
-        if (containerAgents() && !language.equals("java")) {
+        boolean inThisJvm = language.equals("java") || language.equals("browser");
+        if (containerAgents() && !inThisJvm) {
             ContainerAgent agent = ContainerAgent.start(language);
             PROCESSES.add(agent);
             return new AgentDriver(language, "container", agent.control());
         }
         return switch (language) {
             case "java" -> new JavaDriver();
+            case "browser" -> {
+                BrowserDriver browser = BrowserDriver.start(Repo.path("clients-js"));
+                PROCESSES.add(browser);
+                yield browser;
+            }
             case "node" -> agent("node", List.of("node", "agent.mjs", "--port", "0"), Repo.path("clients-js"));
+            case "node-legacy" -> agent("node-legacy", List.of("node", "agent.mjs", "--port", "0", "--library", "legacy"), Repo.path("clients-js"));
             case "python" -> {
                 Path python = Repo.path("clients-python/.venv/bin/python");
                 if (!Files.isExecutable(python)) throw new IllegalStateException(python + " is missing: run bash scripts/setup.sh");

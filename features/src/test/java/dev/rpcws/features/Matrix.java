@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -15,16 +16,29 @@ import java.util.Map;
  * are pass, FAIL or n/a with its reason. Written as Markdown (printed at the end of the main job) and HTML.
  */
 public final class Matrix {
+    /** What each client column is, for the report's opening line. */
+    private static final Map<String, String> CLIENTS = Map.of(
+            "java", "the Java SDK (Java)",
+            "node", "the npm `rpc-websockets` 10.0.1 Client (Node)",
+            "node-legacy", "the npm `rpc-websockets` 7.7.0 Client, which sends `\"params\":null` for calls without params (Node legacy)",
+            "python", "`rpcws_client` (Python)",
+            "browser", "the npm `rpc-websockets` 10.0.1 browser bundle in a web page (Browser)");
+
     private final List<Run> runs;
     private final Map<String, String> runtimes;
     private final List<ScenarioResult> results;
+    private final Map<Run, Long> runMillis;
     private final long seconds;
 
-    /** {@code runtimes}: where each client language ran (in-process, local process, container). */
-    public Matrix(List<Run> runs, Map<String, String> runtimes, List<ScenarioResult> results, long seconds) {
+    /**
+     * {@code runtimes}: where each client language ran (in-process, local process, container, the browser);
+     * {@code runMillis}: the wall time of each run, starting its client and server included.
+     */
+    public Matrix(List<Run> runs, Map<String, String> runtimes, List<ScenarioResult> results, Map<Run, Long> runMillis, long seconds) {
         this.runs = runs;
         this.runtimes = runtimes;
         this.results = results;
+        this.runMillis = runMillis;
         this.seconds = seconds;
     }
 
@@ -72,8 +86,15 @@ public final class Matrix {
         return title(run.client()) + " (" + runtimes.getOrDefault(run.client(), "?") + ") x " + title(run.server());
     }
 
+    /** {@code node-legacy} -> {@code Node legacy}. */
     private static String title(String s) {
-        return Character.toUpperCase(s.charAt(0)) + s.substring(1);
+        return Character.toUpperCase(s.charAt(0)) + s.substring(1).replace('-', ' ');
+    }
+
+    private String clientsLine() {
+        List<String> described = new ArrayList<>();
+        for (String client : runtimes.keySet()) described.add(CLIENTS.getOrDefault(client, title(client)));
+        return "Clients: " + String.join("; ", described) + ". ";
     }
 
     private String cellText(ScenarioResult r, List<String> notes) {
@@ -96,7 +117,7 @@ public final class Matrix {
     public String markdown() {
         List<String> notes = notes();
         StringBuilder md = new StringBuilder("# rpcws compatibility matrix\n\n");
-        md.append("Clients: the Java SDK, the npm `rpc-websockets` 10.0.1 Client (Node) and `rpcws_client` (Python). ")
+        md.append(clientsLine())
                 .append("Servers: the rpcws Jetty server and the canonical npm `rpc-websockets` 10.0.1 Server, both with the compat fixture.\n\n");
         md.append(totals()).append("\n\n");
         table(md, "Client scenarios", false, notes);
@@ -104,6 +125,15 @@ public final class Matrix {
         if (!notes.isEmpty()) {
             md.append("## Not applicable, and why\n\n");
             for (int i = 0; i < notes.size(); i++) md.append("[").append(i + 1).append("] ").append(notes.get(i)).append("\n");
+            md.append("\n");
+        }
+        if (!runMillis.isEmpty()) {
+            md.append("## Time per run\n\nWall time of each run, starting its client (the first run of a client) and its server included.\n\n")
+                    .append("| Run | seconds |\n|---|---|\n");
+            for (Run run : runs) {
+                Long ms = runMillis.get(run);
+                if (ms != null) md.append("| ").append(header(run)).append(" | ").append(String.format(Locale.ROOT, "%.1f", ms / 1000.0)).append(" |\n");
+            }
             md.append("\n");
         }
         if (!failures().isEmpty()) {

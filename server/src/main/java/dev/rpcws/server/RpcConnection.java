@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -217,17 +218,21 @@ public final class RpcConnection implements Session.Listener, Peer {
         server.scheduler().schedule(s::disconnect, ServerOptions.CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Closes normally (server shutdown, namespace closed). */
-    void close(int code, String reason) {
+    /** Closes normally (server shutdown, namespace closed); completes once the close frame is written. */
+    CompletableFuture<Void> close(int code, String reason) {
         Session s = session;
         leave();
-        if (s != null && s.isOpen()) s.close(code, reason, Callback.NOOP);
+        CompletableFuture<Void> sent = new CompletableFuture<>();
+        if (s != null && s.isOpen()) s.close(code, reason, Callback.from(() -> sent.complete(null), sent::completeExceptionally));
+        else sent.complete(null);
+        return sent;
     }
 
     private void leave() {
         if (!gone.compareAndSet(false, true)) return;
         namespace.detach(this);
         server.metrics().connectionClosed();
+        server.release();
     }
 
     // ---- heartbeat ----

@@ -33,11 +33,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An rpc-websockets 10.0.1 server on Jetty 12, with the reference's API: {@code register}, {@code event},
@@ -59,6 +63,8 @@ public final class RpcServer implements AutoCloseable {
     private final ServerOptions options;
     private final RequestProcessor processor;
     private final Metrics metrics = new Metrics();
+    /** Connections admitted by an upgrade and not yet gone: counted at the upgrade, so racing upgrades cannot overshoot. */
+    private final AtomicInteger admitted = new AtomicInteger();
     private final Map<String, Namespace> namespaces = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler;
     private final Server jetty;
@@ -199,8 +205,17 @@ public final class RpcServer implements AutoCloseable {
 
     /** Closes every connection with 1001 (JS clients reconnect), then stops. */
     @Override public void close() {
+        List<CompletableFuture<Void>> closing = new ArrayList<>();
         for (Namespace ns : namespaces.values()) {
-            for (RpcConnection c : List.copyOf(ns.connections())) c.close(1001, "Server shutting down");
+            for (RpcConnection c : List.copyOf(ns.connections())) closing.add(c.close(1001, "Server shutting down"));
+        }
+        // Stopping Jetty right away could cut the close frames off (clients would see 1006, not 1001).
+        try {
+            CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).get(ServerOptions.CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.debug("not every close frame went out before the stop: {}", e.toString());
         }
         try {
             jetty.stop();
@@ -226,6 +241,11 @@ public final class RpcServer implements AutoCloseable {
     RequestProcessor processor() { return processor; }
     ScheduledExecutorService scheduler() { return scheduler; }
     Executor handlerExecutor() { return handlerExecutor; }
+
+    /** A connection admitted under the connection limit is gone (or its upgrade was refused after all). */
+    void release() {
+        if (options.maxConnections() > 0) admitted.decrementAndGet();
+    }
 
     /** Namespaces that a connection created and nothing declared are dropped with their last connection. */
     void forgetIfUnused(Namespace ns) {
@@ -261,12 +281,14 @@ public final class RpcServer implements AutoCloseable {
     }
 
     private Object upgrade(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
-        if (options.maxConnections() > 0 && metrics.openConnections() >= options.maxConnections()) {
+        if (options.maxConnections() > 0 && admitted.incrementAndGet() > options.maxConnections()) {
+            admitted.decrementAndGet();
             metrics.connectionRefused();
             Response.writeError(request, response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, "Too many connections");
             return null;
         }
         if (!originAllowed(request.getHeaders().get(HttpHeader.ORIGIN))) {
+            release();
             metrics.upgradeRefused("origin");
             Response.writeError(request, response, callback, HttpStatus.FORBIDDEN_403, "Origin not allowed");
             return null;
@@ -276,6 +298,7 @@ public final class RpcServer implements AutoCloseable {
         if (authenticator != null) {
             identity = authenticate(request, query);
             if (identity == null) {
+                release();
                 metrics.upgradeRefused("token");
                 response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
                 Response.writeError(request, response, callback, HttpStatus.UNAUTHORIZED_401, "Unauthorized");

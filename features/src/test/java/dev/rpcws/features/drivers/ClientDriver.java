@@ -5,15 +5,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 
 /**
- * One client library the suite drives: the Java SDK in this JVM, or the Node or Python library through its
- * agent. Everything a scenario does to a client goes through {@link ClientSession}, so one scenario runs
- * unchanged for every language.
+ * One client library the suite drives: the Java SDK in this JVM, the npm package's browser bundle in headless
+ * Chromium (driven from this JVM through Playwright), or a Node or Python library through its agent. Everything
+ * a scenario does to a client goes through {@link ClientSession}, so one scenario runs unchanged for every
+ * client; what a client cannot do at all (a page cannot stop reading its socket) is declared in
+ * {@code Applicability} and reported as n/a.
  */
 public interface ClientDriver {
-    /** {@code java}, {@code node} or {@code python}. */
+    /** {@code java}, {@code node}, {@code node-legacy}, {@code python} or {@code browser}. */
     String language();
 
-    /** Where the library runs: {@code in-process}, {@code local process} or {@code container}. */
+    /** Where the library runs: {@code in-process}, {@code local process}, {@code container} or the browser's name. */
     String runtime();
 
     /**

@@ -30,6 +30,14 @@ public interface ClientSession extends AutoCloseable {
     /** {@code connecting}, {@code connected}, {@code reconnecting} or {@code closed}. */
     String state();
 
+    /**
+     * How many frames of each kind the client's sockets received: what a browser needs (it drops binary frames).
+     * Only drivers that can see the frames offer it.
+     */
+    default Frames framesReceived() {
+        throw new UnsupportedOperationException("this driver does not see the client's frames");
+    }
+
     /** Stops reading the socket (pings go unanswered). */
     void pause();
 
@@ -39,4 +47,7 @@ public interface ClientSession extends AutoCloseable {
 
     /** An event as the library delivered it to a listener. */
     record Event(String name, List<JsonNode> args) {}
+
+    /** Frames received, by kind. */
+    record Frames(int text, int binary) {}
 }

@@ -228,6 +228,14 @@ public final class ClientSteps {
         assertThat(a.session.events(event, 0, Duration.ZERO)).as(actor + " received " + event).hasSize(already);
     }
 
+    /** A browser drops binary frames, so everything it was sent must have come as text. */
+    @Then("every frame {actor} received was text")
+    public void everyFrameWasText(String actor) {
+        ClientSession.Frames frames = session(actor).framesReceived();
+        assertThat(frames.binary()).as("binary frames among " + frames).isZero();
+        assertThat(frames.text()).as("text frames").isPositive();
+    }
+
     // ---- login ----
 
     @When("{actor} logs in as {string} with password {string}")

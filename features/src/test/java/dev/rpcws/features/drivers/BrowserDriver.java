@@ -1,0 +1,249 @@
+package dev.rpcws.features.drivers;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.sun.net.httpserver.HttpServer;
+import dev.rpcws.protocol.Json;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The npm package's browser bundle ({@code RPCWebSocket.Client}, as every web page loads it) in a real headless
+ * Chromium, driven through Playwright. One Chromium and one page serve the whole run: the page
+ * (clients-js/browser) hosts any number of Clients, as the Node agent does, and every operation is a
+ * {@code page.evaluate} of the page's harness. Debian's {@code chromium} is used (scripts/setup.sh installs it);
+ * Playwright never downloads a browser.
+ */
+public final class BrowserDriver implements ClientDriver, AutoCloseable {
+    private static final Path CHROMIUM = Path.of(System.getProperty("rpcws.chromium", "/usr/bin/chromium"));
+    private static final List<String> CHROMIUM_ARGS = List.of("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+            "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync");
+    private static final Duration PAGE_READY = Duration.ofSeconds(30);
+
+    private final HttpServer site;
+    private final Playwright playwright;
+    private final Path profile;
+    private final BrowserContext browser;
+    private final Page page;
+    private final String runtime;
+
+    private BrowserDriver(HttpServer site, Playwright playwright, Path profile, BrowserContext browser, Page page) {
+        this.site = site;
+        this.playwright = playwright;
+        this.profile = profile;
+        this.browser = browser;
+        this.page = page;
+        this.runtime = "headless Chromium " + browser.browser().version();
+    }
+
+    /** Serves the page from {@code clientsJs} on 127.0.0.1, starts Chromium and opens the page. */
+    public static BrowserDriver start(Path clientsJs) {
+        if (!Files.isExecutable(CHROMIUM)) throw new IllegalStateException(CHROMIUM + " is missing: run bash scripts/setup.sh");
+        Path bundle = clientsJs.resolve("node_modules/rpc-websockets/dist/index.browser-bundle.js");
+        if (!Files.isRegularFile(bundle)) throw new IllegalStateException(bundle + " is missing: run bash scripts/setup.sh");
+        HttpServer site = serve(Map.of(
+                "/", clientsJs.resolve("browser/index.html"),
+                "/browser/harness.mjs", clientsJs.resolve("browser/harness.mjs"),
+                "/hosted-client.mjs", clientsJs.resolve("hosted-client.mjs"),
+                "/rpc-websockets/index.browser-bundle.js", bundle));
+        Playwright playwright = null;
+        Path profile = null;
+        long start = System.nanoTime();
+        try {
+            playwright = Playwright.create(new Playwright.CreateOptions().setEnv(playwrightEnv()));
+            long playwrightReady = System.nanoTime();
+            // A persistent context on a new directory: a fresh profile (launch() refuses --user-data-dir).
+            profile = Files.createTempDirectory("rpcws-chromium-");
+            BrowserContext browser = playwright.chromium().launchPersistentContext(profile, new BrowserType.LaunchPersistentContextOptions()
+                    .setExecutablePath(CHROMIUM).setHeadless(true).setArgs(CHROMIUM_ARGS));
+            long chromiumReady = System.nanoTime();
+            Page page = browser.pages().isEmpty() ? browser.newPage() : browser.pages().get(0);
+            page.onConsoleMessage(m -> System.err.println("[browser] " + m.type() + ": " + m.text()));
+            page.onPageError(e -> System.err.println("[browser] page error: " + e));
+            page.navigate("http://127.0.0.1:" + site.getAddress().getPort() + "/");
+            page.waitForFunction("() => window.harness !== undefined", null,
+                    new Page.WaitForFunctionOptions().setTimeout(PAGE_READY.toMillis()));
+            System.err.printf("[browser] ready in %d ms: Playwright %d ms, Chromium %d ms, page %d ms%n", millis(start, System.nanoTime()),
+                    millis(start, playwrightReady), millis(playwrightReady, chromiumReady), millis(chromiumReady, System.nanoTime()));
+            return new BrowserDriver(site, playwright, profile, browser, page);
+        } catch (IOException | RuntimeException e) {
+            site.stop(0);
+            if (playwright != null) playwright.close();
+            if (profile != null) delete(profile);
+            throw new IllegalStateException("the browser did not start: " + e.getMessage(), e);
+        }
+    }
+
+    private static long millis(long fromNanos, long toNanos) {
+        return (toNanos - fromNanos) / 1_000_000;
+    }
+
+    /** No browser download; the driver runs on the system node when there is one, else on the node it ships. */
+    private static Map<String, String> playwrightEnv() {
+        Map<String, String> env = new HashMap<>();
+        env.put("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+        String path = System.getenv().getOrDefault("PATH", "");
+        Arrays.stream(path.split(File.pathSeparator)).map(dir -> Path.of(dir, "node")).filter(Files::isExecutable).findFirst()
+                .ifPresent(node -> env.put("PLAYWRIGHT_NODEJS_PATH", node.toString()));
+        return env;
+    }
+
+    /** A tiny static site on 127.0.0.1: exactly these paths, nothing else. */
+    private static HttpServer serve(Map<String, Path> files) {
+        try {
+            HttpServer site = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            site.createContext("/", exchange -> {
+                try (exchange) {
+                    Path file = files.get(exchange.getRequestURI().getPath());
+                    if (file == null) {
+                        exchange.sendResponseHeaders(404, -1);
+                        return;
+                    }
+                    byte[] body = Files.readAllBytes(file);
+                    exchange.getResponseHeaders().set("Content-Type", contentType(file));
+                    exchange.sendResponseHeaders(200, body.length);
+                    try (OutputStream out = exchange.getResponseBody()) {
+                        out.write(body);
+                    }
+                }
+            });
+            site.start();
+            return site;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String contentType(Path file) {
+        return file.toString().endsWith(".html") ? "text/html; charset=utf-8" : "text/javascript; charset=utf-8";
+    }
+
+    @Override public String language() { return "browser"; }
+    @Override public String runtime() { return runtime; }
+
+    @Override public ClientSession connect(URI url, ObjectNode options) {
+        JsonNode reply = invoke("connect", url.toString(), Json.write(options));
+        if (reply.has("error")) throw new IllegalStateException("browser client could not connect to " + url + ": " + reply.get("error"));
+        return new Session(reply.get("result").get("client").asText());
+    }
+
+    /**
+     * Runs {@code window.harness[function](...args)} in the page and parses its JSON answer. Playwright objects
+     * belong to one thread at a time, hence synchronized.
+     */
+    private synchronized JsonNode invoke(String function, Object... args) {
+        Object answer = page.evaluate("([f, args]) => window.harness[f](...args)", List.of(function, Arrays.asList(args)));
+        try {
+            return Json.parse((String) answer);
+        } catch (Json.JsonSyntaxException e) {
+            throw new IllegalStateException("the page's " + function + " answered " + answer, e);
+        }
+    }
+
+    /** Closes the browser, its profile and the page's site. */
+    @Override public synchronized void close() {
+        try {
+            browser.close();
+            playwright.close();
+        } finally {
+            site.stop(0);
+            delete(profile);
+        }
+    }
+
+    private static void delete(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temporary profile left behind is harmless
+        }
+    }
+
+    private static String json(JsonNode value) {
+        return value == null ? null : Json.write(value);
+    }
+
+    private final class Session implements ClientSession {
+        private final String id;
+
+        Session(String id) {
+            this.id = id;
+        }
+
+        @Override public JsonNode call(String method, JsonNode params, Duration timeout) {
+            return invoke("call", id, method, json(params), timeout == null ? null : (int) timeout.toMillis());
+        }
+
+        @Override public JsonNode notify(String method, JsonNode params) {
+            return invoke("notify", id, method, json(params));
+        }
+
+        @Override public JsonNode subscribe(String event) {
+            return invoke("subscribe", id, event);
+        }
+
+        @Override public JsonNode unsubscribe(String event) {
+            return invoke("unsubscribe", id, event);
+        }
+
+        @Override public JsonNode login(JsonNode params) {
+            return invoke("login", id, json(params));
+        }
+
+        @Override public List<Event> events(String event, int atLeast, Duration wait) {
+            List<Event> out = new ArrayList<>();
+            for (JsonNode e : invoke("events", id, event, atLeast, (int) wait.toMillis()).get("result")) {
+                List<JsonNode> args = new ArrayList<>();
+                e.get("args").forEach(args::add);
+                out.add(new Event(e.get("event").asText(), args));
+            }
+            return out;
+        }
+
+        @Override public List<JsonNode> lifecycle(String type, int atLeast, Duration wait) {
+            List<JsonNode> out = new ArrayList<>();
+            invoke("lifecycle", id, type, atLeast, (int) wait.toMillis()).get("result").get("log").forEach(out::add);
+            return out;
+        }
+
+        @Override public String state() {
+            return invoke("lifecycle", id, null, 0, 0).get("result").get("state").asText();
+        }
+
+        @Override public Frames framesReceived() {
+            JsonNode frames = invoke("frames", id).get("result");
+            return new Frames(frames.get("text").asInt(), frames.get("binary").asInt());
+        }
+
+        @Override public void pause() {
+            throw new UnsupportedOperationException("a web page cannot stop reading its WebSocket");
+        }
+
+        @Override public void resume() {
+            throw new UnsupportedOperationException("a web page cannot stop reading its WebSocket");
+        }
+
+        @Override public void close() {
+            invoke("discard", id);
+        }
+    }
+}
