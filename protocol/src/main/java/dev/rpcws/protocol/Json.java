@@ -75,6 +75,15 @@ public final class Json {
         }
     }
 
+    /** The same text as {@link #write}, as UTF-8 bytes: what goes on the wire. */
+    public static byte[] writeBytes(JsonNode node) {
+        try {
+            return MAPPER.writeValueAsBytes(node);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Converts a handler's return value (a JsonNode, a POJO, a collection, a boxed primitive) to a tree; null stays null. */
     public static JsonNode toNode(Object value) {
         if (value == null || value instanceof JsonNode) return (JsonNode) value;
