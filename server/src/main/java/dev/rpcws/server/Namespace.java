@@ -86,8 +86,8 @@ public final class Namespace {
     int deliver(String event, JsonNode params) {
         EventEntry entry = events.get(event);
         if (entry == null || entry.subscribers.isEmpty()) return 0;
-        // Encoded once; every subscriber gets the same text.
-        String frame = Json.write(Frames.notification(event, params));
+        // Encoded once; every subscriber gets the same bytes, and no send waits for a slow subscriber.
+        byte[] frame = Json.writeBytes(Frames.notification(event, params));
         int sent = 0;
         for (RpcConnection c : entry.subscribers) {
             if (c.sendEvent(frame)) sent++;
