@@ -105,27 +105,30 @@ public final class RequestProcessor {
     }
 
     private CompletableFuture<JsonNode> invoke(String name, MethodHandler handler, JsonNode params, JsonNode id, Peer peer) {
-        CompletableFuture<Object> outcome;
+        Object value;
         try {
-            Object value = handler.handle(params, peer);
-            outcome = value instanceof CompletionStage<?> stage
-                    ? stage.toCompletableFuture().thenApply(v -> (Object) v)
-                    : CompletableFuture.completedFuture(value);
+            value = handler.handle(params, peer);
         } catch (Throwable t) {
-            outcome = CompletableFuture.failedFuture(t);
+            return reply(outcome(name, null, t, id, peer));
         }
-        return outcome.handle((value, failure) -> {
-            if (id == null) return null; // a notification: executed, never answered
-            if (failure != null) return Frames.error(errorFor(failure), id);
-            JsonNode result;
-            try {
-                result = Json.toNode(value);
-            } catch (RuntimeException e) {
-                return Frames.error(RpcErrors.handlerFailure(e), id);
-            }
-            if ("rpc.login".equals(name) && result != null && result.isBoolean() && result.booleanValue()) peer.logIn();
-            return Frames.result(result, id);
-        });
+        if (value instanceof CompletionStage<?> stage) {
+            return stage.toCompletableFuture().handle((v, failure) -> outcome(name, v, failure, id, peer));
+        }
+        return reply(outcome(name, value, null, id, peer)); // synchronous: answered on this thread, no stage chain
+    }
+
+    /** The reply to a handler's outcome, or null for a notification (executed, never answered). */
+    private static JsonNode outcome(String name, Object value, Throwable failure, JsonNode id, Peer peer) {
+        if (id == null) return null;
+        if (failure != null) return Frames.error(errorFor(failure), id);
+        JsonNode result;
+        try {
+            result = Json.toNode(value);
+        } catch (RuntimeException e) {
+            return Frames.error(RpcErrors.handlerFailure(e), id);
+        }
+        if ("rpc.login".equals(name) && result != null && result.isBoolean() && result.booleanValue()) peer.logIn();
+        return Frames.result(result, id);
     }
 
     private static JsonNode errorFor(Throwable failure) {
