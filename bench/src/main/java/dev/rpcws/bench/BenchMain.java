@@ -26,9 +26,10 @@ public final class BenchMain {
         Path repo = Path.of("").toAbsolutePath();
         Path out;
         List<String> jettyJvmFlags = new ArrayList<>();
+        Path jettyJar;
         int connections = 16;
         int inFlight = 8;
-        Duration warmup = Duration.ofSeconds(8);
+        Duration warmup = Duration.ofSeconds(10);
         Duration measure = Duration.ofSeconds(4);
         int windows = 3;
         int maxSamples = 5_000_000;
@@ -48,6 +49,7 @@ public final class BenchMain {
                 switch (a) {
                     case "--repo" -> c.repo = Path.of(args[++i]).toAbsolutePath();
                     case "--out" -> c.out = Path.of(args[++i]).toAbsolutePath();
+                    case "--jetty-jar" -> c.jettyJar = Path.of(args[++i]).toAbsolutePath();
                     case "--jetty-jvm-flags" -> c.jettyJvmFlags = List.of(args[++i].trim().split("\\s+"));
                     case "--connections" -> c.connections = Integer.parseInt(args[++i]);
                     case "--in-flight" -> c.inFlight = Integer.parseInt(args[++i]);
@@ -78,6 +80,7 @@ public final class BenchMain {
             }
             if (c.jettyJvmFlags.size() == 1 && c.jettyJvmFlags.get(0).isEmpty()) c.jettyJvmFlags = List.of();
             if (c.out == null) c.out = c.repo.resolve("bench/results/latest.md");
+            if (c.jettyJar == null) c.jettyJar = c.repo.resolve("server/target/rpcws-server.jar");
             int maxSubscribers = Arrays.stream(c.fanOut).max().orElse(0);
             if (maxSubscribers > c.idleConnections) throw new IllegalArgumentException("--fan-out needs at most --idle-connections subscribers");
             return c;
@@ -96,7 +99,11 @@ public final class BenchMain {
         }
     }
 
-    record FanOutFigures(int subscribers, double[] roundMillis, int incomplete, long serverCpuNanos, long deliveries) {
+    record FanOutFigures(int subscribers, double[] roundMillis, int incomplete, long serverCpuNanos, long deliveries,
+                         long selfCpuNanos, long roundNanos) {
+        /** How busy the load generator was during the rounds: near 1.0 it, not the server, set the pace. */
+        double selfCores() { return (double) selfCpuNanos / roundNanos; }
+
         double p50Millis() { return roundMillis.length == 0 ? Double.NaN : roundMillis[(roundMillis.length - 1) / 2]; }
         double maxMillis() { return roundMillis.length == 0 ? Double.NaN : roundMillis[roundMillis.length - 1]; }
         double deliveriesPerSecond() { return subscribers / (p50Millis() / 1e3); }
@@ -109,6 +116,11 @@ public final class BenchMain {
 
     public static void main(String[] args) throws Exception {
         Config config = Config.parse(args);
+        long fds = Proc.openFilesLimit();
+        if (config.connectionsRun && fds < config.idleConnections + 1_000) {
+            throw new IllegalStateException("the open-files limit is " + fds + "; " + config.idleConnections
+                    + " connections need more: run through bash bench/run.sh (it raises the limit) or lower --idle-connections");
+        }
         Map<String, CallFigures> calls = new LinkedHashMap<>();
         Map<String, ConnectionFigures> conns = new LinkedHashMap<>();
         long started = System.nanoTime();
@@ -116,15 +128,15 @@ public final class BenchMain {
         // Calls first, each server fresh, one right after the other so both see the same machine.
         if (config.callsRun) {
             Map<String, Starter> starters = new LinkedHashMap<>();
-            starters.put("jetty", () -> ServerProcess.jetty(config.repo, config.jettyJvmFlags, List.of()));
+            starters.put("jetty", () -> ServerProcess.jetty(config.repo, config.jettyJar, config.jettyJvmFlags, List.of()));
             starters.put("node", () -> ServerProcess.node(config.repo));
             if (config.deflateRun) {
-                starters.put("jetty-deflate", () -> ServerProcess.jetty(config.repo, config.jettyJvmFlags, List.of("--permessage-deflate")));
+                starters.put("jetty-deflate", () -> ServerProcess.jetty(config.repo, config.jettyJar, config.jettyJvmFlags, List.of("--permessage-deflate")));
             }
             calls.putAll(calls(config, starters));
         }
         if (config.connectionsRun) {
-            conns.put("jetty", connections(config, () -> ServerProcess.jetty(config.repo, config.jettyJvmFlags, List.of())));
+            conns.put("jetty", connections(config, () -> ServerProcess.jetty(config.repo, config.jettyJar, config.jettyJvmFlags, List.of())));
             conns.put("node", connections(config, () -> ServerProcess.node(config.repo)));
         }
         if (!config.callsRun || !config.connectionsRun) {
@@ -166,6 +178,11 @@ public final class BenchMain {
                 runs.put(e.getKey(), new ArrayList<>());
                 log("%s (pid %d): calls, %d connections x %d in flight; permessage-deflate %s", e.getKey(), server.pid(),
                         config.connections, config.inFlight, gen.deflateAccepted() ? "accepted" : "declined");
+            }
+            // While one server is measured, the others rest; their generators still answer the Jetty server's pings.
+            for (LoadGenerator gen : gens.values()) {
+                List<LoadGenerator> resting = gens.values().stream().filter(g -> g != gen).toList();
+                gen.onTick(() -> resting.forEach(LoadGenerator::service));
             }
             for (String name : servers.keySet()) {
                 log("%s: %d s warm-up", name, config.warmup.toSeconds());
@@ -228,20 +245,26 @@ public final class BenchMain {
                 int incomplete = 0;
                 long cpu = 0;
                 long deliveries = 0;
+                long selfCpu = 0;
+                long roundNanos = 0;
                 for (int r = 0; r < config.rounds; r++) {
                     gen.idle(Duration.ofMillis(100));
                     long cpuBefore = server.cpuNanos();
+                    long selfBefore = Proc.cpuNanos(Proc.self());
+                    long started = System.nanoTime();
                     LoadGenerator.Round result = gen.fanOutRound(server.adminPort, "newsUpdate", ++round, s, config.payload, Duration.ofSeconds(10));
+                    roundNanos += System.nanoTime() - started;
+                    selfCpu += Proc.cpuNanos(Proc.self()) - selfBefore;
                     cpu += server.cpuNanos() - cpuBefore;
                     deliveries += result.received();
                     if (result.complete()) millis.add(result.nanos() / 1e6);
                     else incomplete++;
                 }
                 double[] sorted = millis.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-                FanOutFigures f = new FanOutFigures(s, sorted, incomplete, cpu, deliveries);
+                FanOutFigures f = new FanOutFigures(s, sorted, incomplete, cpu, deliveries, selfCpu, roundNanos);
                 fanOut.add(f);
-                log("%s: fan-out to %d: p50 %.2f ms, max %.2f ms, %.0f deliveries/s, %d incomplete rounds", server.name, s,
-                        f.p50Millis(), f.maxMillis(), f.deliveriesPerSecond(), incomplete);
+                log("%s: fan-out to %d: p50 %.2f ms, max %.2f ms, %.0f deliveries/s, %.2f us server CPU per delivery, generator %.2f cores, %d incomplete rounds",
+                        server.name, s, f.p50Millis(), f.maxMillis(), f.deliveriesPerSecond(), f.cpuPerDeliveryMicros(), f.selfCores(), incomplete);
             }
             errors += gen.protocolErrors() + gen.unexpectedFrames();
             if (!server.isAlive()) throw new IllegalStateException(server.name + " server died; see bench/target/logs");

@@ -48,6 +48,8 @@ final class LoadGenerator implements AutoCloseable {
     private final List<Conn> conns = new ArrayList<>();
     private long maskSeed = System.nanoTime() | 1;
     private Mode mode = Mode.IDLE;
+    private Runnable tick = () -> { };
+    private long lastTick;
 
     // what went wrong, over the generator's life
     private long protocolErrors;
@@ -431,13 +433,32 @@ final class LoadGenerator implements AutoCloseable {
 
     // ---- the event loop ----
 
-    /** Waits up to {@code millis} for I/O and handles it. */
+    /** Waits up to {@code millis} for I/O and handles it; runs the tick every 100 ms. */
     void poll(long millis) {
         try {
             selector.select(this::handle, millis);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        long now = System.nanoTime();
+        if (now - lastTick > 100_000_000L) {
+            lastTick = now;
+            tick.run();
+        }
+    }
+
+    /** Handles what I/O is ready without waiting (and without the tick): keeps a resting generator's connections answering pings. */
+    void service() {
+        try {
+            selector.selectNow(this::handle);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Runs every 100 ms while this generator polls: the benchmark uses it to service the generators that rest. */
+    void onTick(Runnable r) {
+        this.tick = r;
     }
 
     /** Waits for {@code d}, handling I/O (pings, stray frames) meanwhile. */

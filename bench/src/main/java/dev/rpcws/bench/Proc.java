@@ -31,6 +31,17 @@ final class Proc {
         throw new IllegalStateException("no VmRSS for pid " + pid);
     }
 
+    /** This process's soft limit on open files (each connection is one). */
+    static long openFilesLimit() {
+        for (String line : read(Path.of("/proc/self/limits")).split("\n")) {
+            if (line.startsWith("Max open files")) {
+                String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
+                return soft.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(soft);
+            }
+        }
+        return Long.MAX_VALUE;
+    }
+
     static long self() {
         return ProcessHandle.current().pid();
     }

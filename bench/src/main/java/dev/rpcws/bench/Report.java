@@ -66,15 +66,18 @@ final class Report {
         StringBuilder md = new StringBuilder();
         md.append("# rpcws (Jetty) vs the canonical rpc-websockets Node server\n\n");
         md.append("Written by `bash bench/run.sh` on ").append(ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z")))
-                .append(" (run took ").append(took.toSeconds()).append(" s). Both servers ran on this machine in this one run,\n")
-                .append("one after the other, driven by the same load generator over 127.0.0.1. How each figure is measured: bench/README.md.\n\n");
+                .append(" (run took ").append(took.toSeconds()).append(" s). Both servers ran on this machine in this one run, driven\n")
+                .append("by the same load generator over 127.0.0.1: for calls side by side, taking turns window by window; for connections\n")
+                .append("one after the other. How each figure is measured, and what limits it: bench/README.md.\n\n");
         md.append("| | |\n|---|---|\n");
         md.append("| machine | ").append(machine()).append(" |\n");
-        md.append("| Jetty server | `java ").append(String.join(" ", config.jettyJvmFlags)).append(" -jar server/target/rpcws-server.jar --fixture compat`, Java ")
+        String jar = config.jettyJar.startsWith(config.repo) ? config.repo.relativize(config.jettyJar).toString() : config.jettyJar.toString();
+        md.append("| Jetty server | `java ").append(String.join(" ", config.jettyJvmFlags)).append(config.jettyJvmFlags.isEmpty() ? "" : " ")
+                .append("-jar ").append(jar).append(" --fixture compat`, Java ")
                 .append(System.getProperty("java.version")).append(" |\n");
         md.append("| Node server | `node clients-js/reference-server.mjs` (rpc-websockets 10.0.1), Node ").append(nodeVersion()).append(" |\n");
-        md.append("| load | calls: ").append(load).append(" of `sum [1,2]`, ").append(config.warmup.toSeconds()).append(" s warm-up + ")
-                .append(config.measure.toSeconds()).append(" s measured; fan-out: ").append(config.warmupRounds).append(" warm-up + ")
+        md.append("| load | calls: ").append(load).append(" of `sum [1,2]`, ").append(config.warmup.toSeconds()).append(" s warm-up, then ")
+                .append(config.windows).append(" windows of ").append(config.measure.toSeconds()).append(" s each; fan-out: ").append(config.warmupRounds).append(" warm-up + ")
                 .append(config.rounds).append(" measured rounds per size; every handshake offers permessage-deflate |\n\n");
 
         md.append("| figure | Jetty (rpcws) | Node (rpc-websockets) | Jetty/Node | target | met |\n");

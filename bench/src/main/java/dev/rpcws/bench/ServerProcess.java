@@ -36,8 +36,7 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /** {@code java <jvmFlags> -jar server/target/rpcws-server.jar --port 0 --admin-port 0 --fixture compat <options>}. */
-    static ServerProcess jetty(Path repo, List<String> jvmFlags, List<String> options) {
-        Path jar = repo.resolve("server/target/rpcws-server.jar");
+    static ServerProcess jetty(Path repo, Path jar, List<String> jvmFlags, List<String> options) {
         if (!Files.isRegularFile(jar)) throw new IllegalStateException(jar + " is missing: build it first (bash bench/run.sh does)");
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

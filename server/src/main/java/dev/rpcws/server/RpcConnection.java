@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Frames are processed on the server's handler executor by a <em>frame task</em>: the frames that arrive
  * while it runs wait for it and are processed one after another, so a burst of frames costs one thread
  * hand-off, and the replies of the burst are written together when it ends. A handler that blocks or runs
- * long does not hold the connection: when a task has not moved on for {@link #STALL} while frames wait, a
+ * long does not hold the connection: when a task has not moved on for {@link #STALL_MILLIS} ms while frames wait, a
  * stall check starts another task for them (frames of one connection may run concurrently, as in the
  * reference) and writes out the replies the stuck task had batched. Reads pause while {@code maxInFlight}
  * frames are unanswered (TCP back-pressure instead of an unbounded queue); replies and events go through a
@@ -36,7 +36,7 @@ public final class RpcConnection implements Session.Listener, Peer {
     private static final Logger LOG = LoggerFactory.getLogger(RpcConnection.class);
     private static final ByteBuffer PING_PAYLOAD = ByteBuffer.wrap("rpcws".getBytes(StandardCharsets.US_ASCII)).asReadOnlyBuffer();
     /** How long a frame task may stay on one frame while others wait before they get a task of their own. */
-    static final long STALL_MILLIS = 10;
+    static final long STALL_MILLIS = 20;
 
     private final RpcServer server;
     private final Namespace namespace;
