@@ -93,9 +93,7 @@ public final class BenchMain {
         double selfCores() { return run.selfCpuNanos() / 1e9 / run.seconds(); }
         double serverCores() { return run.serverCpuNanos() / 1e9 / run.seconds(); }
         double percentileMicros(double p) {
-            long[] l = run.latencyNanos();
-            if (l.length == 0) return Double.NaN;
-            return l[(int) Math.min(l.length - 1, Math.ceil(p * l.length) - 1)] / 1e3;
+            return percentile(run.latencyNanos(), p) / 1e3;
         }
     }
 
@@ -194,8 +192,11 @@ public final class BenchMain {
                     LoadGenerator.CallRun run = gens.get(name).calls(conns.get(name), config.inFlight, Duration.ofSeconds(1),
                             config.measure, config.maxSamples, servers.get(name)::cpuNanos);
                     runs.get(name).add(run);
-                    log("%s: window %d: %.0f calls/s, %.2f us server CPU per call, generator %.2f cores", name, w + 1,
-                            run.callsPerSecond(), run.serverCpuNanos() / 1e3 / run.calls(), run.selfCpuNanos() / 1e9 / run.seconds());
+                    long[] sorted = run.latencyNanos().clone();
+                    Arrays.sort(sorted);
+                    log("%s: window %d: %.0f calls/s, %.2f us server CPU per call, p50 %.0f us, p99 %.0f us, generator %.2f cores", name, w + 1,
+                            run.callsPerSecond(), run.serverCpuNanos() / 1e3 / run.calls(), percentile(sorted, 0.50) / 1e3,
+                            percentile(sorted, 0.99) / 1e3, run.selfCpuNanos() / 1e9 / run.seconds());
                 }
                 java.util.Collections.reverse(order); // J N, N J, J N: neither always goes first
             }
@@ -270,6 +271,12 @@ public final class BenchMain {
             if (!server.isAlive()) throw new IllegalStateException(server.name + " server died; see bench/target/logs");
             return new ConnectionFigures(n, before, after, fanOut, errors);
         }
+    }
+
+    /** The p-quantile of sorted values (nearest rank), NaN when there are none. */
+    static double percentile(long[] sorted, double p) {
+        if (sorted.length == 0) return Double.NaN;
+        return sorted[(int) Math.max(0, Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1))];
     }
 
     static void log(String format, Object... args) {
