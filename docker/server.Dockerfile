@@ -16,5 +16,6 @@ RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends openjdk-17-jre-headless \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /src/server/target/rpcws-server.jar /app/rpcws-server.jar
-ENTRYPOINT ["java", "-jar", "/app/rpcws-server.jar"]
+# JVM flags: bench/README.md ("The Jetty server's JVM flags") says why.
+ENTRYPOINT ["java", "-XX:+UseParallelGC", "-Xmn32m", "-jar", "/app/rpcws-server.jar"]
 CMD ["--port", "8080", "--admin-port", "8081", "--fixture", "compat"]

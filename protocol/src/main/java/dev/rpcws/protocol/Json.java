@@ -75,9 +75,24 @@ public final class Json {
         }
     }
 
+    /** The same text as {@link #write}, as UTF-8 bytes: what goes on the wire. */
+    public static byte[] writeBytes(JsonNode node) {
+        try {
+            return MAPPER.writeValueAsBytes(node);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Converts a handler's return value (a JsonNode, a POJO, a collection, a boxed primitive) to a tree; null stays null. */
     public static JsonNode toNode(Object value) {
         if (value == null || value instanceof JsonNode) return (JsonNode) value;
+        // The common results, without valueToTree's round trip through a token buffer (same nodes as it builds).
+        if (value instanceof Double d) return NODES.numberNode(d.doubleValue());
+        if (value instanceof String t) return NODES.textNode(t);
+        if (value instanceof Boolean b) return NODES.booleanNode(b);
+        if (value instanceof Integer i) return NODES.numberNode(i.intValue());
+        if (value instanceof Long l) return NODES.numberNode(l.longValue());
         return MAPPER.valueToTree(value);
     }
 

@@ -105,32 +105,36 @@ public final class RequestProcessor {
     }
 
     private CompletableFuture<JsonNode> invoke(String name, MethodHandler handler, JsonNode params, JsonNode id, Peer peer) {
-        CompletableFuture<Object> outcome;
+        Object value;
         try {
-            Object value = handler.handle(params, peer);
-            outcome = value instanceof CompletionStage<?> stage
-                    ? stage.toCompletableFuture().thenApply(v -> (Object) v)
-                    : CompletableFuture.completedFuture(value);
+            value = handler.handle(params, peer);
         } catch (Throwable t) {
-            outcome = CompletableFuture.failedFuture(t);
+            return reply(outcome(name, null, t, id, peer));
         }
+        if (value instanceof CompletionStage<?> stage) {
+            return stage.toCompletableFuture().handle((v, failure) -> outcome(name, v, failure, id, peer));
+        }
+        return reply(outcome(name, value, null, id, peer)); // synchronous: answered on this thread, no stage chain
+    }
+
+    /** The reply to a handler's outcome, or null for a notification (executed, never answered). */
+    private static JsonNode outcome(String name, Object value, Throwable failure, JsonNode id, Peer peer) {
         boolean login = "rpc.login".equals(name);
-        return outcome.handle((value, failure) -> {
-            JsonNode result = null;
-            if (failure == null) {
-                try {
-                    result = Json.toNode(value);
-                } catch (RuntimeException e) {
-                    failure = e;
-                }
+        if (id == null && !login) return null;
+        JsonNode result = null;
+        if (failure == null) {
+            try {
+                result = Json.toNode(value);
+            } catch (RuntimeException e) {
+                failure = e;
             }
-            boolean loggedIn = failure == null && result != null && result.isBoolean() && result.booleanValue();
-            if (login && !loggedIn) peer.loginFailed();
-            if (id == null) return null; // a notification: executed, never answered (and a login as one never counts)
-            if (failure != null) return Frames.error(login ? loginFailure(failure) : errorFor(failure), id);
-            if (login && loggedIn) peer.logIn();
-            return Frames.result(result, id);
-        });
+        }
+        boolean loggedIn = failure == null && result != null && result.isBoolean() && result.booleanValue();
+        if (login && !loggedIn) peer.loginFailed();
+        if (id == null) return null; // a login sent as a notification never logs in
+        if (failure != null) return Frames.error(login ? loginFailure(failure) : errorFor(failure), id);
+        if (loggedIn) peer.logIn();
+        return Frames.result(result, id);
     }
 
     /** A login handler's own exception text may describe credentials or internals: it is not sent (deviation D12). */

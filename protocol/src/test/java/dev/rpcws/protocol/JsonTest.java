@@ -26,6 +26,18 @@ class JsonTest {
     }
 
     @Test
+    void commonResultTypesBecomeTheSameNodesAsValueToTreeBuilds() {
+        for (Object v : new Object[] {3.0, -0.5, 1e21, Double.NaN, "t\u00e9xt", true, 7, Integer.MIN_VALUE, 9007199254740993L, Long.MAX_VALUE}) {
+            JsonNode fast = Json.toNode(v);
+            JsonNode slow = Json.mapper().valueToTree(v);
+            assertThat(fast).as("%s", v).isEqualTo(slow);
+            assertThat(fast.getClass()).as("%s", v).isEqualTo(slow.getClass());
+            assertThat(Json.write(fast)).as("%s", v).isEqualTo(Json.write(slow));
+            assertThat(Json.writeBytes(fast)).as("%s", v).isEqualTo(Json.write(slow).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
     void keepsJavaScriptMemberOrder() throws Exception {
         JsonNode n = Json.parse("{\"b\":1,\"10\":2,\"2\":3,\"a\":4,\"01\":5,\"-1\":6,\"4294967295\":7,\"4294967294\":8}");
         assertThat(Json.write(n)).isEqualTo("{\"2\":3,\"10\":2,\"4294967294\":8,\"b\":1,\"a\":4,\"01\":5,\"-1\":6,\"4294967295\":7}");

@@ -15,7 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -23,6 +25,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * methods, events, subscriptions and login never cross namespaces.
  */
 public final class Namespace {
+    /** Subscribers per share of a fan-out: fewer are not worth a thread hand-off. */
+    private static final int SHARE_MIN = 256;
+
     private final String name;
     private final RpcServer server;
     private final Map<String, MethodEntry> methods = new ConcurrentHashMap<>();
@@ -83,14 +88,38 @@ public final class Namespace {
         return deliver(event, EventParams.forNamespaceEmit(nodes(args)));
     }
 
+    /**
+     * Sends an event's frame to every subscriber. The frame is encoded once and every subscriber gets the
+     * same bytes; sends never wait for a slow subscriber (its own queue takes the frame, or it is cut off).
+     * With many subscribers the writes are spread over the cores: this thread takes one share, the handler
+     * executor the others, and the call returns once all are queued.
+     */
     int deliver(String event, JsonNode params) {
         EventEntry entry = events.get(event);
         if (entry == null || entry.subscribers.isEmpty()) return 0;
-        // Encoded once; every subscriber gets the same text.
-        String frame = Json.write(Frames.notification(event, params));
+        byte[] frame = Json.writeBytes(Frames.notification(event, params));
+        RpcConnection[] to = entry.subscribers.toArray(new RpcConnection[0]);
+        int shares = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), to.length / SHARE_MIN));
+        int size = (to.length + shares - 1) / shares;
+        List<CompletableFuture<Integer>> others = new ArrayList<>(shares - 1);
+        for (int from = size; from < to.length; from += size) {
+            int start = from;
+            int end = Math.min(to.length, from + size);
+            try {
+                others.add(CompletableFuture.supplyAsync(() -> send(to, start, end, frame), server.handlerExecutor()));
+            } catch (RejectedExecutionException stopping) {
+                others.add(CompletableFuture.completedFuture(send(to, start, end, frame)));
+            }
+        }
+        int sent = send(to, 0, Math.min(size, to.length), frame);
+        for (CompletableFuture<Integer> share : others) sent += share.join();
+        return sent;
+    }
+
+    private static int send(RpcConnection[] to, int from, int until, byte[] frame) {
         int sent = 0;
-        for (RpcConnection c : entry.subscribers) {
-            if (c.sendEvent(frame)) sent++;
+        for (int i = from; i < until; i++) {
+            if (to[i].sendEvent(frame)) sent++;
         }
         return sent;
     }

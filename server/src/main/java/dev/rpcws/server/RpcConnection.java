@@ -1,14 +1,20 @@
 package dev.rpcws.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.rpcws.protocol.Json;
 import dev.rpcws.protocol.Peer;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.common.WebSocketSession;
+import org.eclipse.jetty.websocket.core.CoreSession;
+import org.eclipse.jetty.websocket.core.Frame;
+import org.eclipse.jetty.websocket.core.OpCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -16,14 +22,24 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One WebSocket connection: its namespace, socket id, login flag and subscriptions. Frames are processed
- * concurrently on the server's handler executor; reads pause while {@code maxInFlight} frames are unanswered
- * (TCP back-pressure instead of an unbounded queue); replies and events go through a bounded outbound budget.
- * Public because Jetty invokes its listener methods through method handles.
+ * One WebSocket connection: its namespace, socket id, login flag and subscriptions.
+ *
+ * <p>Frames are processed on the server's handler executor by a <em>frame task</em>: the frames that arrive
+ * while it runs wait for it and are processed one after another, so a burst of frames costs one thread
+ * hand-off, and the replies of the burst are written together when it ends. A handler that blocks or runs
+ * long does not hold the connection: when a task has not moved on for {@link #STALL_MILLIS} ms while frames wait, a
+ * stall check starts another task for them (frames of one connection may run concurrently, as in the
+ * reference) and writes out the replies the stuck task had batched. Reads pause while {@code maxInFlight}
+ * frames are unanswered (TCP back-pressure instead of an unbounded queue); replies and events go through a
+ * bounded outbound budget. Public because Jetty invokes its listener methods through method handles.
  */
 public final class RpcConnection implements Session.Listener, Peer {
     private static final Logger LOG = LoggerFactory.getLogger(RpcConnection.class);
     private static final ByteBuffer PING_PAYLOAD = ByteBuffer.wrap("rpcws".getBytes(StandardCharsets.US_ASCII)).asReadOnlyBuffer();
+    /** How long a frame task may stay on one frame while others wait before they get a task of their own. */
+    static final long STALL_MILLIS = 20;
+    /** Read buffer and initial text-message capacity per connection; larger messages still arrive whole. */
+    static final int INPUT_BUFFER_BYTES = 1024;
 
     private final RpcServer server;
     private final Namespace namespace;
@@ -33,11 +49,16 @@ public final class RpcConnection implements Session.Listener, Peer {
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicBoolean gone = new AtomicBoolean();
     private volatile Session session;
+    private volatile CoreSession core;
     private volatile boolean loggedIn;
     private final AtomicInteger failedLogins = new AtomicInteger();
     private volatile long lastHeardNanos = System.nanoTime();
-    private int inFlight;         // guarded by this
+    private int inFlight;         // guarded by this: frames received and not yet answered
     private boolean readsPaused;  // guarded by this
+    private final ArrayDeque<String> waiting = new ArrayDeque<>(4); // guarded by this: frames no task has taken yet
+    private int tasks;            // guarded by this: frame tasks running
+    private long taken;           // guarded by this: frames taken by tasks so far (progress, for the stall check)
+    private boolean watched;      // guarded by this: a stall check is scheduled
 
     RpcConnection(RpcServer server, Namespace namespace, String socketId, String identity, boolean loggedIn) {
         this.server = server;
@@ -73,6 +94,10 @@ public final class RpcConnection implements Session.Listener, Peer {
 
     @Override public void onWebSocketOpen(Session s) {
         session = s;
+        core = ((WebSocketSession) s).getCoreSession();
+        // Jetty sizes both its read buffer and a new text builder for every message by this (4 KiB by default):
+        // rpc-websockets messages are mostly far smaller, and 4 KiB of garbage per call costs GC time.
+        s.setInputBufferSize(INPUT_BUFFER_BYTES);
         namespace.attach(this);
         server.metrics().connectionOpened();
         if (options.pingInterval().toMillis() > 0) scheduleNextPing();
@@ -121,34 +146,70 @@ public final class RpcConnection implements Session.Listener, Peer {
     private void accept(String text) {
         server.metrics().frameReceived();
         boolean demand;
+        boolean start;
+        boolean watch = false;
+        long seen;
         synchronized (this) {
             inFlight++;
             demand = inFlight < options.maxInFlight();
             readsPaused = !demand;
+            waiting.add(text);
+            start = tasks == 0;
+            if (start) tasks++;
+            else if (!watched) watch = watched = true; // it waits behind a running task
+            seen = taken;
         }
         if (demand) session.demand();
+        if (watch) scheduleStallCheck(seen);
+        if (start) startTask();
+    }
+
+    private void startTask() {
         try {
-            server.handlerExecutor().execute(() -> process(text));
+            server.handlerExecutor().execute(this::runFrames);
         } catch (RuntimeException rejected) {
-            LOG.warn("handler executor refused a frame of {}: {}", socketId, rejected.toString());
-            frameDone();
+            LOG.warn("handler executor refused the frames of {}: {}", socketId, rejected.toString());
+            int dropped;
+            synchronized (this) {
+                tasks--;
+                dropped = tasks == 0 ? waiting.size() : 0;
+                if (dropped > 0) waiting.clear();
+            }
+            for (int i = 0; i < dropped; i++) frameDone();
         }
     }
 
-    private void process(String text) {
+    /** A frame task: processes waiting frames until there are none, then writes the replies it batched. */
+    private void runFrames() {
+        boolean batched = false;
+        String text;
+        while ((text = next()) != null) {
+            batched |= process(text);
+        }
+        if (batched) flush();
+        closeAfterTooManyFailedLogins();
+    }
+
+    /** The next waiting frame, or null (and the task ends) when there is none. */
+    private synchronized String next() {
+        String text = waiting.poll();
+        if (text == null) tasks--;
+        else taken++;
+        return text;
+    }
+
+    /**
+     * Processes one frame. A reply ready at once (every synchronous handler) is batched and the method
+     * returns true; a later one (an asynchronous handler) is written on its own when it comes.
+     */
+    private boolean process(String text) {
         try {
-            server.processor().process(text, this).whenComplete((reply, failure) -> {
-                try {
-                    if (failure != null) LOG.error("unexpected failure processing a frame of {}", socketId, failure);
-                    else if (reply != null) {
-                        server.metrics().replied(reply);
-                        send(Json.write(reply));
-                    }
-                    int maxFailed = options.maxFailedLogins();
-                    if (maxFailed > 0 && failedLogins.get() >= maxFailed) {
-                        evict(ServerOptions.CLOSE_FAILED_LOGINS, "Too many failed logins", "failed_logins");
-                    }
-                } finally {
+            CompletableFuture<JsonNode> reply = server.processor().process(text, this);
+            if (reply.isDone() && !reply.isCompletedExceptionally()) return answered(reply.join(), true);
+            reply.whenComplete((r, failure) -> {
+                if (failure == null) answered(r, false);
+                else {
+                    LOG.error("unexpected failure processing a frame of {}", socketId, failure);
                     frameDone();
                 }
             });
@@ -156,8 +217,61 @@ public final class RpcConnection implements Session.Listener, Peer {
             LOG.error("unexpected failure processing a frame of {}", socketId, e);
             frameDone();
         }
+        return false;
     }
 
+    /** Sends a reply, if there is one, and counts its frame as answered; true if it went into the batch. */
+    private boolean answered(JsonNode reply, boolean batch) {
+        try {
+            if (reply == null) return false;
+            server.metrics().replied(reply);
+            boolean batched = send(Json.writeBytes(reply), batch) && batch;
+            if (!batch) closeAfterTooManyFailedLogins();
+            return batched;
+        } finally {
+            frameDone();
+        }
+    }
+
+    /** After the reply to the last allowed failed login has gone out (or been queued before the close). */
+    private void closeAfterTooManyFailedLogins() {
+        int maxFailed = options.maxFailedLogins();
+        if (maxFailed > 0 && failedLogins.get() >= maxFailed) {
+            evict(ServerOptions.CLOSE_FAILED_LOGINS, "Too many failed logins", "failed_logins");
+        }
+    }
+
+    private void scheduleStallCheck(long seen) {
+        server.scheduler().schedule(() -> checkStall(seen), STALL_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Runs every {@link #STALL_MILLIS} while frame tasks run and frames came in meanwhile. If no task took a
+     * frame since the last check, the running ones are stuck in a handler: their batched replies are written,
+     * and frames still waiting get a new task.
+     */
+    private void checkStall(long seen) {
+        boolean stuck;
+        boolean rescue = false;
+        long now;
+        synchronized (this) {
+            if (tasks == 0) {
+                watched = false;
+                return;
+            }
+            now = taken;
+            stuck = now == seen;
+            if (stuck && !waiting.isEmpty()) {
+                tasks++;
+                rescue = true;
+            }
+        }
+        if (stuck) flush();
+        if (rescue) startTask();
+        scheduleStallCheck(now);
+    }
+
+    /** A frame is answered (or needs no answer): resume reads that back-pressure paused. */
     private void frameDone() {
         boolean demand;
         synchronized (this) {
@@ -187,24 +301,51 @@ public final class RpcConnection implements Session.Listener, Peer {
 
     // ---- frames out ----
 
-    boolean sendEvent(String frame) {
-        if (!send(frame)) return false;
+    /** Sends an event's text frame, encoded once for all its subscribers (UTF-8 JSON, never modified). */
+    boolean sendEvent(byte[] frame) {
+        if (!send(frame, false)) return false;
         server.metrics().eventDelivered();
         return true;
     }
 
-    /** Queues a text frame; a peer whose queue passes the bound is cut off (slow-consumer policy). */
-    boolean send(String frame) {
-        Session s = session;
-        if (s == null || gone.get()) return false;
-        long size = utf8Length(frame);
+    /**
+     * Queues a text frame (UTF-8 bytes); with {@code batch} it waits for the next {@link #flush()}. A peer
+     * whose unsent output passes the bound is cut off (slow-consumer policy); nothing here ever blocks.
+     */
+    private boolean send(byte[] frame, boolean batch) {
+        CoreSession c = core;
+        if (c == null || gone.get()) return false;
+        long size = frame.length;
         if (queuedBytes.addAndGet(size) > options.maxQueuedBytes()) {
             queuedBytes.addAndGet(-size);
             evict(ServerOptions.CLOSE_SLOW_CONSUMER, "Slow consumer: more than " + options.maxQueuedBytes() + " bytes queued", "slow_consumer");
             return false;
         }
-        s.sendText(frame, Callback.from(() -> queuedBytes.addAndGet(-size), failure -> queuedBytes.addAndGet(-size)));
+        c.sendFrame(new Frame(OpCode.TEXT, true, ByteBuffer.wrap(frame)), new Release(size), batch);
         return true;
+    }
+
+    /** Writes the batched frames. */
+    private void flush() {
+        CoreSession c = core;
+        if (c != null) c.flush(org.eclipse.jetty.util.Callback.NOOP);
+    }
+
+    /** Gives a frame's bytes back to the outbound budget once Jetty has written it (or failed to). */
+    private final class Release implements org.eclipse.jetty.util.Callback {
+        private final long size;
+
+        Release(long size) {
+            this.size = size;
+        }
+
+        @Override public void succeeded() {
+            queuedBytes.addAndGet(-size);
+        }
+
+        @Override public void failed(Throwable x) {
+            queuedBytes.addAndGet(-size);
+        }
     }
 
     /** Closes with a code and reason, drops subscriptions at once, and aborts the socket if the close handshake stalls. */
@@ -257,18 +398,6 @@ public final class RpcConnection implements Session.Listener, Peer {
         // While reads are paused by back-pressure we cannot hear the pong: that is our doing, not the peer's.
         if (lastHeardNanos - sentAt >= 0 || readsPaused()) return;
         evict(ServerOptions.CLOSE_PING_TIMEOUT, "Ping timeout", "ping_timeout");
-    }
-
-    static long utf8Length(String s) {
-        long n = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) n++;
-            else if (c < 0x800) n += 2;
-            else if (Character.isHighSurrogate(c)) { n += 4; i++; }
-            else n += 3;
-        }
-        return n;
     }
 
     @Override public String toString() {

@@ -74,6 +74,24 @@ class ServerApiTest {
     }
 
     @Test
+    void framesQueuedBehindABlockingHandlerAndRepliesBatchedBeforeItAreAllAnswered() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        server.of("/burst").register("block", (params, ctx) -> release.await(10, TimeUnit.SECONDS));
+        server.of("/burst").register("ping", (params, ctx) -> params.get(0));
+        try (RawClient a = RawClient.connect(jetty.wsUri("/burst"))) {
+            a.send("{\"jsonrpc\":\"2.0\",\"method\":\"ping\",\"params\":[1],\"id\":1}");
+            a.send("{\"jsonrpc\":\"2.0\",\"method\":\"block\",\"id\":2}");
+            for (int i = 3; i <= 10; i++) a.send("{\"jsonrpc\":\"2.0\",\"method\":\"ping\",\"params\":[" + i + "],\"id\":" + i + "}");
+            List<String> replies = new java.util.ArrayList<>();
+            for (int i = 0; i < 9; i++) replies.add(a.nextText());
+            assertThat(replies).containsExactlyInAnyOrder(java.util.stream.IntStream.of(1, 3, 4, 5, 6, 7, 8, 9, 10)
+                    .mapToObj(i -> "{\"jsonrpc\":\"2.0\",\"result\":" + i + ",\"id\":" + i + "}").toArray(String[]::new));
+            release.countDown();
+            assertThat(a.nextText()).isEqualTo("{\"jsonrpc\":\"2.0\",\"result\":true,\"id\":2}");
+        }
+    }
+
+    @Test
     void declaringAnEventTwiceFailsAsInTheReference() {
         assertThatThrownBy(() -> server.event("newsUpdate")).hasMessage("Already registered event /newsUpdate");
         assertThat(server.of("/chat").eventList()).containsExactly("newMessage", "chatMessage");

@@ -1,0 +1,56 @@
+package dev.rpcws.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** What Linux reports about a process in /proc: CPU time (user + system, all threads) and resident memory. */
+final class Proc {
+    /** Clock ticks per second of /proc/<pid>/stat ({@code getconf CLK_TCK}); 100 on every Linux we run on. */
+    private static final long TICKS_PER_SECOND = 100;
+
+    private Proc() {}
+
+    /** CPU time the process has used so far, user plus system, in nanoseconds (10 ms resolution). */
+    static long cpuNanos(long pid) {
+        String stat = read(Path.of("/proc", Long.toString(pid), "stat"));
+        // The command name (field 2) may hold spaces: fields after it are counted from the last ')'.
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime (fields 14 and 15)
+        return ticks * (1_000_000_000L / TICKS_PER_SECOND);
+    }
+
+    /** Resident set size in bytes (VmRSS). */
+    static long rssBytes(long pid) {
+        for (String line : read(Path.of("/proc", Long.toString(pid), "status")).split("\n")) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.substring(6).trim().split("\\s+")[0]) * 1024;
+            }
+        }
+        throw new IllegalStateException("no VmRSS for pid " + pid);
+    }
+
+    /** This process's soft limit on open files (each connection is one). */
+    static long openFilesLimit() {
+        for (String line : read(Path.of("/proc/self/limits")).split("\n")) {
+            if (line.startsWith("Max open files")) {
+                String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
+                return soft.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(soft);
+            }
+        }
+        return Long.MAX_VALUE;
+    }
+
+    static long self() {
+        return ProcessHandle.current().pid();
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + p, e);
+        }
+    }
+}
