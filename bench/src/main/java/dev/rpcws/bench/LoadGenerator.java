@@ -55,6 +55,7 @@ final class LoadGenerator implements AutoCloseable {
     private long protocolErrors;
     private long closedByServer;
     private long pongsSent;
+    private long inflatedMessages;
 
     // calls
     private int inFlight;
@@ -431,6 +432,11 @@ final class LoadGenerator implements AutoCloseable {
         return pongsSent;
     }
 
+    /** Compressed messages received (only once a server accepted permessage-deflate). */
+    long inflatedMessages() {
+        return inflatedMessages;
+    }
+
     // ---- the event loop ----
 
     /** Waits up to {@code millis} for I/O and handles it; runs the tick every 100 ms. */
@@ -588,6 +594,7 @@ final class LoadGenerator implements AutoCloseable {
             if (c.deflate == null) throw new IllegalStateException("compressed frame without permessage-deflate");
             inflated = c.deflate.inflate(payload, inflated);
             payload = inflated;
+            inflatedMessages++;
         }
         switch (mode) {
             case CALLS -> onCallReply(c, payload);

@@ -56,6 +56,7 @@ class LoadGeneratorTest {
             assertThat(run.calls()).isPositive();
             assertThat(run.errors()).isZero();
             assertThat(gen.protocolErrors()).isZero();
+            assertThat(gen.inflatedMessages()).as("Jetty compresses its replies once deflate is accepted").isPositive();
         }
     }
 

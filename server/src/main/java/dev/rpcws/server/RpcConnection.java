@@ -38,6 +38,8 @@ public final class RpcConnection implements Session.Listener, Peer {
     private static final ByteBuffer PING_PAYLOAD = ByteBuffer.wrap("rpcws".getBytes(StandardCharsets.US_ASCII)).asReadOnlyBuffer();
     /** How long a frame task may stay on one frame while others wait before they get a task of their own. */
     static final long STALL_MILLIS = 20;
+    /** Replies a frame task batches at most before it writes them. */
+    static final int MAX_BATCHED = 32;
     /** Read buffer and initial text-message capacity per connection; larger messages still arrive whole. */
     static final int INPUT_BUFFER_BYTES = 1024;
 
@@ -179,14 +181,20 @@ public final class RpcConnection implements Session.Listener, Peer {
         }
     }
 
-    /** A frame task: processes waiting frames until there are none, then writes the replies it batched. */
+    /**
+     * A frame task: processes waiting frames until there are none, then writes the replies it batched (and
+     * every {@link #MAX_BATCHED} replies on the way, so that a long stream of frames does not hold them back).
+     */
     private void runFrames() {
-        boolean batched = false;
+        int batched = 0;
         String text;
         while ((text = next()) != null) {
-            batched |= process(text);
+            if (process(text) && ++batched == MAX_BATCHED) {
+                flush();
+                batched = 0;
+            }
         }
-        if (batched) flush();
+        if (batched > 0) flush();
         closeAfterTooManyFailedLogins();
     }
 
