@@ -115,6 +115,7 @@ class ServerApiTest {
     void closeNamespaceClosesItsClientsWith1000AndTheServerGoesOn() {
         try (RawClient chat = RawClient.connect(jetty.wsUri("/chat"));
              RawClient root = RawClient.connect(jetty.wsUri("/"))) {
+            Poll.until("the server to hold the /chat connection", Duration.ofSeconds(5), () -> server.of("/chat").connected().size() == 1);
             server.closeNamespace("/chat");
             Poll.until("the /chat client to be closed", Duration.ofSeconds(5), () -> chat.closeCode() != -1);
             assertThat(chat.closeCode()).isEqualTo(1000);
@@ -129,6 +130,8 @@ class ServerApiTest {
         InProcessJetty other = InProcessJetty.start();
         RawClient a = RawClient.connect(other.wsUri("/"));
         RawClient b = RawClient.connect(other.wsUri("/chat"));
+        // The client's handshake can complete before the server has run its open callback.
+        Poll.until("the server to hold both connections", Duration.ofSeconds(5), () -> other.server().metrics().openConnections() == 2);
         other.close();
         Poll.until("both clients closed", Duration.ofSeconds(5), () -> a.closeCode() != -1 && b.closeCode() != -1);
         assertThat(a.closeCode()).isEqualTo(1001);
