@@ -202,7 +202,7 @@ public final class BenchMain {
             }
             Map<String, CallFigures> out = new LinkedHashMap<>();
             for (String name : servers.keySet()) {
-                if (!servers.get(name).isAlive()) throw new IllegalStateException(name + " server died; see bench/target/logs");
+                if (!servers.get(name).isAlive()) throw new IllegalStateException(name + " server died; see target/test-logs");
                 LoadGenerator.CallRun all = LoadGenerator.CallRun.sum(runs.get(name));
                 Arrays.sort(all.latencyNanos());
                 out.put(name, new CallFigures(all, servers.get(name).rssBytes(), gens.get(name).deflateAccepted()));
@@ -268,7 +268,7 @@ public final class BenchMain {
                         server.name, s, f.p50Millis(), f.maxMillis(), f.deliveriesPerSecond(), f.cpuPerDeliveryMicros(), f.selfCores(), incomplete);
             }
             errors += gen.protocolErrors() + gen.unexpectedFrames();
-            if (!server.isAlive()) throw new IllegalStateException(server.name + " server died; see bench/target/logs");
+            if (!server.isAlive()) throw new IllegalStateException(server.name + " server died; see target/test-logs");
             return new ConnectionFigures(n, before, after, fanOut, errors);
         }
     }

@@ -1,24 +1,18 @@
 package dev.rpcws.bench;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import dev.rpcws.testkit.LaunchedProcess;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * A server under benchmark as its own process, started the way users start it, which prints
  * {@code listening ws=<port> admin=<port>}: the Jetty server's jar or the Node reference server.
- * Its output goes to {@code bench/target/logs/<name>.log}.
+ * Started by the project's one process launcher; its output goes to {@code target/test-logs/<name>-bench-server.log}.
  */
 final class ServerProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("listening ws=(\\d+) admin=(\\d+)");
@@ -26,9 +20,9 @@ final class ServerProcess implements AutoCloseable {
     final String name;
     final int port;
     final int adminPort;
-    private final Process process;
+    private final LaunchedProcess process;
 
-    private ServerProcess(String name, Process process, int port, int adminPort) {
+    private ServerProcess(String name, LaunchedProcess process, int port, int adminPort) {
         this.name = name;
         this.process = process;
         this.port = port;
@@ -55,43 +49,8 @@ final class ServerProcess implements AutoCloseable {
     }
 
     private static ServerProcess start(String name, List<String> cmd, Path dir, Path repo) {
-        try {
-            Path logs = Files.createDirectories(repo.resolve("bench/target/logs"));
-            Path log = logs.resolve(name + ".log");
-            Files.writeString(log, "$ " + String.join(" ", cmd) + "\n", StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            Process p = new ProcessBuilder(cmd).directory(dir.toFile())
-                    .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-            CompletableFuture<Matcher> ready = new CompletableFuture<>();
-            Thread pump = new Thread(() -> pump(p, log, ready), name + "-stdout");
-            pump.setDaemon(true);
-            pump.start();
-            Matcher m;
-            try {
-                m = ready.get(30, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                p.destroyForcibly();
-                throw new IllegalStateException(name + " server did not start; see " + log, e);
-            }
-            return new ServerProcess(name, p, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start " + cmd, e);
-        }
-    }
-
-    private static void pump(Process p, Path log, CompletableFuture<Matcher> ready) {
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = out.readLine()) != null) {
-                Files.writeString(log, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
-                Matcher m = LISTENING.matcher(line);
-                if (!ready.isDone() && m.find()) ready.complete(m);
-            }
-        } catch (IOException e) {
-            // the process ended
-        } finally {
-            ready.completeExceptionally(new IllegalStateException("the process ended before printing its start-up line"));
-        }
+        LaunchedProcess p = LaunchedProcess.start(name + "-bench-server", cmd, dir, LISTENING, Duration.ofSeconds(30));
+        return new ServerProcess(name, p, Integer.parseInt(p.ready(1)), Integer.parseInt(p.ready(2)));
     }
 
     long pid() {
@@ -112,14 +71,6 @@ final class ServerProcess implements AutoCloseable {
 
     /** SIGTERM, then SIGKILL after 5 s. */
     @Override public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        process.close();
     }
 }
