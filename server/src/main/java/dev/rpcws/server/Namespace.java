@@ -10,7 +10,6 @@ import dev.rpcws.protocol.MethodHandler;
 import dev.rpcws.protocol.Peer;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -194,6 +193,6 @@ public final class Namespace {
     }
 
     @Override public String toString() {
-        return "Namespace" + Arrays.asList(name);
+        return "Namespace[" + name + "]";
     }
 }
