@@ -3,16 +3,20 @@ package dev.rpcws.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rpcws.protocol.Json;
 import dev.rpcws.protocol.Peer;
-import org.eclipse.jetty.websocket.api.Callback;
-import org.eclipse.jetty.websocket.api.Session;
-import org.eclipse.jetty.websocket.common.WebSocketSession;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.websocket.core.CloseStatus;
 import org.eclipse.jetty.websocket.core.CoreSession;
 import org.eclipse.jetty.websocket.core.Frame;
+import org.eclipse.jetty.websocket.core.FrameHandler;
 import org.eclipse.jetty.websocket.core.OpCode;
+import org.eclipse.jetty.websocket.core.exception.BadPayloadException;
+import org.eclipse.jetty.websocket.core.exception.MessageTooLargeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
@@ -31,16 +35,19 @@ import java.util.concurrent.atomic.AtomicLong;
  * stall check starts another task for them (frames of one connection may run concurrently, as in the
  * reference) and writes out the replies the stuck task had batched. Reads pause while {@code maxInFlight}
  * frames are unanswered (TCP back-pressure instead of an unbounded queue); replies and events go through a
- * bounded outbound budget. Public because Jetty invokes its listener methods through method handles.
+ * bounded outbound budget.
+ *
+ * <p>It is a Jetty <em>core</em> {@link FrameHandler}: it assembles messages itself and keeps nothing of the
+ * upgrade request, so an idle connection costs the socket, Jetty's session and this object.
  */
-public final class RpcConnection implements Session.Listener, Peer {
+final class RpcConnection implements FrameHandler, Peer {
     private static final Logger LOG = LoggerFactory.getLogger(RpcConnection.class);
     private static final ByteBuffer PING_PAYLOAD = ByteBuffer.wrap("rpcws".getBytes(StandardCharsets.US_ASCII)).asReadOnlyBuffer();
     /** How long a frame task may stay on one frame while others wait before they get a task of their own. */
     static final long STALL_MILLIS = 20;
     /** Replies a frame task batches at most before it writes them. */
     static final int MAX_BATCHED = 32;
-    /** Read buffer and initial text-message capacity per connection; larger messages still arrive whole. */
+    /** Read buffer per connection; larger messages still arrive whole. */
     static final int INPUT_BUFFER_BYTES = 1024;
 
     private final RpcServer server;
@@ -50,7 +57,6 @@ public final class RpcConnection implements Session.Listener, Peer {
     private final ServerOptions options;
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicBoolean gone = new AtomicBoolean();
-    private volatile Session session;
     private volatile CoreSession core;
     private volatile boolean loggedIn;
     private final AtomicInteger failedLogins = new AtomicInteger();
@@ -61,6 +67,8 @@ public final class RpcConnection implements Session.Listener, Peer {
     private int tasks;            // guarded by this: frame tasks running
     private long taken;           // guarded by this: frames taken by tasks so far (progress, for the stall check)
     private boolean watched;      // guarded by this: a stall check is scheduled
+    private ByteArrayOutputStream fragments; // a fragmented message so far; only Jetty's reading thread touches it
+    private byte fragmentedType;             // its opcode (TEXT or BINARY)
 
     RpcConnection(RpcServer server, Namespace namespace, String socketId, String identity, boolean loggedIn) {
         this.server = server;
@@ -92,55 +100,105 @@ public final class RpcConnection implements Session.Listener, Peer {
         return e != null && e.subscribers.remove(this);
     }
 
-    // ---- Jetty listener ----
+    // ---- Jetty frame handler ----
 
-    @Override public void onWebSocketOpen(Session s) {
-        session = s;
-        core = ((WebSocketSession) s).getCoreSession();
-        // Jetty sizes both its read buffer and a new text builder for every message by this (4 KiB by default):
-        // rpc-websockets messages are mostly far smaller, and 4 KiB of garbage per call costs GC time.
-        s.setInputBufferSize(INPUT_BUFFER_BYTES);
+    @Override public void onOpen(CoreSession session, Callback callback) {
+        core = session;
         namespace.attach(this);
         server.metrics().connectionOpened();
         if (options.pingInterval().toMillis() > 0) scheduleNextPing();
-        s.demand();
+        callback.succeeded();
+        session.demand();
     }
 
-    @Override public void onWebSocketText(String text) {
+    /** Never called concurrently for one connection, and only on demand. */
+    @Override public void onFrame(Frame frame, Callback callback) {
         heard();
-        accept(text);
+        switch (frame.getOpCode()) {
+            case OpCode.TEXT, OpCode.BINARY, OpCode.CONTINUATION -> onDataFrame(frame, callback);
+            case OpCode.PING -> core.sendFrame(new Frame(OpCode.PONG, true, frame.getPayload()),
+                    Callback.from(() -> controlFrameDone(callback), x -> controlFrameDone(callback)), false);
+            case OpCode.PONG -> {
+                server.metrics().pongReceived();
+                controlFrameDone(callback);
+            }
+            case OpCode.CLOSE -> { // Jetty answers the close frame once the callback completes
+                leave();
+                callback.succeeded();
+            }
+            default -> callback.failed(new IllegalStateException("unexpected opcode " + frame.getOpCode()));
+        }
     }
 
-    @Override public void onWebSocketBinary(ByteBuffer payload, org.eclipse.jetty.websocket.api.Callback callback) {
-        heard();
-        // The reference decodes binary frames as UTF-8 JSON and answers in text.
-        String text = StandardCharsets.UTF_8.decode(payload).toString();
-        callback.succeed();
-        accept(text);
-    }
-
-    @Override public void onWebSocketPong(ByteBuffer payload) {
-        heard();
-        server.metrics().pongReceived();
-        demandAfterControlFrame();
-    }
-
-    @Override public void onWebSocketPing(ByteBuffer payload) {
-        heard();
-        // Declaring this handler turns off Jetty's automatic pong: answer it ourselves.
-        Session s = session;
-        if (s != null) s.sendPong(payload, Callback.NOOP);
-        demandAfterControlFrame();
-    }
-
-    @Override public void onWebSocketClose(int statusCode, String reason, org.eclipse.jetty.websocket.api.Callback callback) {
-        leave();
-        callback.succeed();
-    }
-
-    @Override public void onWebSocketError(Throwable cause) {
+    @Override public void onError(Throwable cause, Callback callback) {
         LOG.debug("connection {} error: {}", socketId, cause.toString());
         leave();
+        callback.succeeded();
+    }
+
+    @Override public void onClosed(CloseStatus closeStatus, Callback callback) {
+        fragments = null;
+        leave();
+        callback.succeeded();
+    }
+
+    private void onDataFrame(Frame frame, Callback callback) {
+        String message;
+        try {
+            message = assemble(frame);
+        } catch (RuntimeException e) { // Jetty closes with the matching code: 1009 too large, 1007 not UTF-8
+            fragments = null;
+            callback.failed(e);
+            return;
+        }
+        callback.succeeded(); // the frame's buffer goes back to Jetty: the message is a String now
+        if (message == null) core.demand(); // more fragments to come
+        else accept(message);
+    }
+
+    /**
+     * The whole message once its last frame is in, else null. Text must be valid UTF-8, as {@code ws} demands;
+     * binary messages are decoded as UTF-8 JSON and answered in text, as the reference does.
+     */
+    private String assemble(Frame frame) {
+        byte type = frame.getOpCode() == OpCode.CONTINUATION ? fragmentedType : frame.getOpCode();
+        int sofar = fragments == null ? 0 : fragments.size();
+        long limit = type == OpCode.TEXT ? core.getMaxTextMessageSize() : core.getMaxBinaryMessageSize();
+        if (limit > 0 && (long) sofar + frame.getPayloadLength() > limit) {
+            throw new MessageTooLargeException("Message larger than " + limit + " bytes");
+        }
+        byte[] bytes = new byte[frame.getPayloadLength()];
+        if (frame.hasPayload()) frame.getPayload().slice().get(bytes);
+        if (!frame.isFin() || fragments != null) {
+            if (fragments == null) {
+                fragments = new ByteArrayOutputStream(Math.max(INPUT_BUFFER_BYTES, bytes.length * 2));
+                fragmentedType = type;
+            }
+            fragments.writeBytes(bytes);
+            if (!frame.isFin()) return null;
+            bytes = fragments.toByteArray();
+            fragments = null;
+        }
+        return type == OpCode.TEXT ? strictUtf8(bytes) : new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    /** Decodes UTF-8, refusing malformed input; ASCII, what JSON mostly is, skips the decoder. */
+    static String strictUtf8(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b < 0) {
+                try {
+                    return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+                } catch (CharacterCodingException e) {
+                    throw new BadPayloadException.InvalidUtf8();
+                }
+            }
+        }
+        return new String(bytes, StandardCharsets.ISO_8859_1);
+    }
+
+    private void controlFrameDone(Callback callback) {
+        callback.succeeded();
+        demandAfterControlFrame();
     }
 
     // ---- frames in ----
@@ -161,7 +219,7 @@ public final class RpcConnection implements Session.Listener, Peer {
             else if (!watched) watch = watched = true; // it waits behind a running task
             seen = taken;
         }
-        if (demand) session.demand();
+        if (demand) core.demand();
         if (watch) scheduleStallCheck(seen);
         if (start) startTask();
     }
@@ -287,7 +345,7 @@ public final class RpcConnection implements Session.Listener, Peer {
             demand = readsPaused && inFlight < options.maxInFlight();
             if (demand) readsPaused = false;
         }
-        if (demand && !gone.get()) session.demand();
+        if (demand && !gone.get()) core.demand();
     }
 
     /** Control frames are delivered on demand too; ask for the next frame unless reads are paused. */
@@ -296,7 +354,7 @@ public final class RpcConnection implements Session.Listener, Peer {
         synchronized (this) {
             demand = !readsPaused;
         }
-        if (demand && !gone.get()) session.demand();
+        if (demand && !gone.get()) core.demand();
     }
 
     private synchronized boolean readsPaused() {
@@ -336,11 +394,11 @@ public final class RpcConnection implements Session.Listener, Peer {
     /** Writes the batched frames. */
     private void flush() {
         CoreSession c = core;
-        if (c != null) c.flush(org.eclipse.jetty.util.Callback.NOOP);
+        if (c != null) c.flush(Callback.NOOP);
     }
 
     /** Gives a frame's bytes back to the outbound budget once Jetty has written it (or failed to). */
-    private final class Release implements org.eclipse.jetty.util.Callback {
+    private final class Release implements Callback {
         private final long size;
 
         Release(long size) {
@@ -358,21 +416,21 @@ public final class RpcConnection implements Session.Listener, Peer {
 
     /** Closes with a code and reason, drops subscriptions at once, and aborts the socket if the close handshake stalls. */
     void evict(int code, String reason, String metricReason) {
-        Session s = session;
-        if (s == null || gone.get()) return;
+        CoreSession c = core;
+        if (c == null || gone.get()) return;
         server.metrics().evicted(metricReason);
         LOG.info("evicting {} on {}: {}", socketId, namespace.name(), reason);
         leave();
-        s.close(code, reason, Callback.NOOP);
-        server.scheduler().schedule(s::disconnect, ServerOptions.CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        c.close(code, reason, Callback.NOOP);
+        server.scheduler().schedule(c::abort, ServerOptions.CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Closes normally (server shutdown, namespace closed); completes once the close frame is written. */
     CompletableFuture<Void> close(int code, String reason) {
-        Session s = session;
+        CoreSession c = core;
         leave();
         CompletableFuture<Void> sent = new CompletableFuture<>();
-        if (s != null && s.isOpen()) s.close(code, reason, Callback.from(() -> sent.complete(null), sent::completeExceptionally));
+        if (c != null && c.isOutputOpen()) c.close(code, reason, Callback.from(() -> sent.complete(null), sent::completeExceptionally));
         else sent.complete(null);
         return sent;
     }
@@ -392,10 +450,10 @@ public final class RpcConnection implements Session.Listener, Peer {
 
     /** Pings at a fixed interval; each ping unanswered within the pong timeout evicts the peer. */
     private void ping() {
-        Session s = session;
-        if (gone.get() || s == null || !s.isOpen()) return;
+        CoreSession c = core;
+        if (gone.get() || c == null || !c.isOutputOpen()) return;
         long sentAt = System.nanoTime();
-        s.sendPing(PING_PAYLOAD.duplicate(), Callback.NOOP);
+        c.sendFrame(new Frame(OpCode.PING, true, PING_PAYLOAD.duplicate()), Callback.NOOP, false);
         server.metrics().pingSent();
         server.scheduler().schedule(() -> checkPong(sentAt), options.pongTimeout().toMillis(), TimeUnit.MILLISECONDS);
         scheduleNextPing();

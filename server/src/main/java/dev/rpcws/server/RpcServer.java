@@ -22,9 +22,12 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
-import org.eclipse.jetty.websocket.server.ServerUpgradeResponse;
-import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+import org.eclipse.jetty.websocket.core.Configuration;
+import org.eclipse.jetty.websocket.core.FrameHandler;
+import org.eclipse.jetty.websocket.core.server.ServerUpgradeRequest;
+import org.eclipse.jetty.websocket.core.server.ServerUpgradeResponse;
+import org.eclipse.jetty.websocket.core.server.WebSocketServerComponents;
+import org.eclipse.jetty.websocket.core.server.WebSocketUpgradeHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -166,12 +169,15 @@ public final class RpcServer implements AutoCloseable {
         if (options.tls() != null) tlsConnector = tlsConnector(options.tls());
         ContextHandler ws = new ContextHandler(ROOT);
         ws.setVirtualHosts(tlsConnector == null ? List.of("@ws") : List.of("@ws", "@wss"));
-        WebSocketUpgradeHandler upgrade = WebSocketUpgradeHandler.from(jetty, ws, container -> {
-            container.setMaxTextMessageSize(options.maxMessageBytes());
-            container.setMaxBinaryMessageSize(options.maxMessageBytes());
-            container.setIdleTimeout(options.idleTimeout());
-            container.addMapping("/*", this::upgrade);
-        });
+        // Jetty's core WebSocket API: connections are frame handlers that keep nothing of their upgrade request.
+        WebSocketUpgradeHandler upgrade = new WebSocketUpgradeHandler(WebSocketServerComponents.ensureWebSocketComponents(jetty, ws));
+        Configuration config = upgrade.getConfiguration();
+        config.setMaxTextMessageSize(options.maxMessageBytes());
+        config.setMaxBinaryMessageSize(options.maxMessageBytes());
+        config.setIdleTimeout(options.idleTimeout());
+        // Jetty's default read buffer is 4 KiB per connection; rpc-websockets messages are mostly far smaller.
+        config.setInputBufferSize(RpcConnection.INPUT_BUFFER_BYTES);
+        upgrade.addMapping("/*", this::upgrade);
         upgrade.setHandler(new UpgradeRequired());
         ws.setHandler(upgrade);
         ContextHandlerCollection contexts = new ContextHandlerCollection(ws);
@@ -280,7 +286,7 @@ public final class RpcServer implements AutoCloseable {
         return c;
     }
 
-    private Object upgrade(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
+    private FrameHandler upgrade(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
         if (options.maxConnections() > 0 && admitted.incrementAndGet() > options.maxConnections()) {
             admitted.decrementAndGet();
             metrics.connectionRefused();
