@@ -11,7 +11,7 @@ import java.util.Base64;
 
 /**
  * A WebSocket peer written by hand on a plain socket, for what no WebSocket library will send: a text
- * frame with malformed UTF-8, a handshake with chosen headers.
+ * frame with malformed UTF-8, fragments split where we choose, a handshake with chosen headers.
  */
 final class RawTcp implements AutoCloseable {
     private final Socket socket;
@@ -49,10 +49,22 @@ final class RawTcp implements AutoCloseable {
         return head.toString(StandardCharsets.US_ASCII);
     }
 
-    /** Sends one masked frame with the given opcode and raw payload. */
+    /** A frame from the server: its opcode and payload. */
+    record Frame(int opcode, byte[] payload) {
+        String text() {
+            return new String(payload, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Sends one masked, final frame with the given opcode and raw payload. */
     void sendFrame(int opcode, byte[] payload) throws IOException {
+        sendFrame(true, opcode, payload);
+    }
+
+    /** Sends one masked frame; {@code fin} false leaves the message open for continuation frames (opcode 0). */
+    void sendFrame(boolean fin, int opcode, byte[] payload) throws IOException {
         ByteArrayOutputStream f = new ByteArrayOutputStream();
-        f.write(0x80 | opcode);
+        f.write((fin ? 0x80 : 0) | opcode);
         if (payload.length < 126) f.write(0x80 | payload.length);
         else {
             f.write(0x80 | 126);
@@ -69,14 +81,21 @@ final class RawTcp implements AutoCloseable {
     /** Reads frames until a close frame and returns its status code (-1 if the socket ends first). */
     int awaitCloseCode() throws IOException {
         while (true) {
-            int b0 = in.read();
-            if (b0 < 0) return -1;
-            int len = in.read() & 0x7f;
-            if (len == 126) len = (in.read() << 8) | in.read();
-            else if (len == 127) throw new IOException("unexpected 64-bit length");
-            byte[] payload = in.readNBytes(len);
-            if ((b0 & 0x0f) == 0x8) return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
+            Frame f = nextFrame();
+            if (f == null) return -1;
+            byte[] p = f.payload();
+            if (f.opcode() == 0x8) return p.length >= 2 ? ((p[0] & 0xff) << 8) | (p[1] & 0xff) : 1005;
         }
+    }
+
+    /** The next frame from the server (unmasked, at most 64 KiB), or null when the socket ends. */
+    Frame nextFrame() throws IOException {
+        int b0 = in.read();
+        if (b0 < 0) return null;
+        int len = in.read() & 0x7f;
+        if (len == 126) len = (in.read() << 8) | in.read();
+        else if (len == 127) throw new IOException("unexpected 64-bit length");
+        return new Frame(b0 & 0x0f, in.readNBytes(len));
     }
 
     @Override public void close() throws IOException {
