@@ -27,11 +27,6 @@ public interface Peer extends CallContext {
         MethodHandler handler();
 
         boolean isProtected();
-
-        /** The application promised that the handler never blocks: it returns at once, with a value or a stage. */
-        default boolean isNonBlocking() {
-            return false;
-        }
     }
 
     interface Event {

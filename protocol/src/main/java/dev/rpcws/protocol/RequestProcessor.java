@@ -54,26 +54,6 @@ public final class RequestProcessor {
         return done;
     }
 
-    /**
-     * Whether processing a decoded frame may call a handler that was not declared non-blocking. Frames that
-     * only call non-blocking handlers, or built-ins ({@code rpc.on}, {@code rpc.off}), or that are answered
-     * with an error before any handler runs, never block the thread that processes them.
-     */
-    public static boolean mayBlock(JsonNode frame, Peer peer) {
-        if (!frame.isArray()) return callsBlockingHandler(frame, peer);
-        for (JsonNode m : frame) {
-            if (callsBlockingHandler(m, peer)) return true;
-        }
-        return false;
-    }
-
-    private static boolean callsBlockingHandler(JsonNode m, Peer peer) {
-        JsonNode method = m.get("method");
-        if (method == null || !method.isTextual()) return false;
-        Peer.Method target = peer.method(method.textValue());
-        return target != null && !target.isNonBlocking();
-    }
-
     /** Runs elements from {@code next} on; loops while they finish at once, continues asynchronously otherwise. */
     private void runBatch(ArrayNode batch, int next, Peer peer, ArrayNode replies, CompletableFuture<JsonNode> done) {
         for (int i = next; i < batch.size(); i++) {

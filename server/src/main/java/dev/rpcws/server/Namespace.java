@@ -40,7 +40,7 @@ public final class Namespace {
     Namespace(String name, RpcServer server) {
         this.name = name;
         this.server = server;
-        register("__listMethods", (params, ctx) -> jsKeyOrder(methodOrder)).nonBlocking();
+        register("__listMethods", (params, ctx) -> jsKeyOrder(methodOrder));
     }
 
     public String name() {
@@ -172,7 +172,6 @@ public final class Namespace {
     private static final class MethodEntry implements Peer.Method, Registration {
         private final MethodHandler handler;
         private volatile boolean isProtected;
-        private volatile boolean isNonBlocking;
 
         MethodEntry(MethodHandler handler) {
             this.handler = handler;
@@ -180,10 +179,8 @@ public final class Namespace {
 
         @Override public MethodHandler handler() { return handler; }
         @Override public boolean isProtected() { return isProtected; }
-        @Override public boolean isNonBlocking() { return isNonBlocking; }
         @Override public Registration protect() { isProtected = true; return this; }
         @Override public Registration unprotect() { isProtected = false; return this; }
-        @Override public Registration nonBlocking() { isNonBlocking = true; return this; }
     }
 
     static final class EventEntry implements Peer.Event, Registration {

@@ -9,14 +9,4 @@ public interface Registration {
     Registration unprotect();
 
     boolean isProtected();
-
-    /**
-     * Promises that this method's handler never blocks: it returns at once, with a value or with a
-     * {@code CompletionStage} for work that takes time. Frames that call only such methods are processed on
-     * the thread that read them, with no hand-off to the handler executor, the way an event loop runs them.
-     * A handler that blocks after all stalls every connection read by that thread. Not for events.
-     */
-    default Registration nonBlocking() {
-        throw new UnsupportedOperationException("only methods can be non-blocking");
-    }
 }

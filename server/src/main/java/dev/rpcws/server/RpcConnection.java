@@ -3,7 +3,6 @@ package dev.rpcws.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rpcws.protocol.Json;
 import dev.rpcws.protocol.Peer;
-import dev.rpcws.protocol.RequestProcessor;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.core.CloseStatus;
 import org.eclipse.jetty.websocket.core.CoreSession;
@@ -50,11 +49,6 @@ final class RpcConnection implements FrameHandler, Peer {
     static final int MAX_BATCHED = 32;
     /** Read buffer per connection; larger messages still arrive whole. */
     static final int INPUT_BUFFER_BYTES = 1024;
-    /**
-     * Frames a connection may have processed on its reading thread per readiness event; the rest of a long
-     * stream goes through a frame task, so that one busy connection cannot hold the selector from the others.
-     */
-    static final int MAX_INLINE_PER_READ = 8;
 
     private final RpcServer server;
     private final Namespace namespace;
@@ -69,13 +63,12 @@ final class RpcConnection implements FrameHandler, Peer {
     private volatile long lastHeardNanos = System.nanoTime();
     private int inFlight;         // guarded by this: frames received and not yet answered
     private boolean readsPaused;  // guarded by this
-    private final ArrayDeque<JsonNode> waiting = new ArrayDeque<>(4); // guarded by this: frames no task has taken yet
+    private final ArrayDeque<String> waiting = new ArrayDeque<>(4); // guarded by this: frames no task has taken yet
     private int tasks;            // guarded by this: frame tasks running
     private long taken;           // guarded by this: frames taken by tasks so far (progress, for the stall check)
     private boolean watched;      // guarded by this: a stall check is scheduled
     private ByteArrayOutputStream fragments; // a fragmented message so far; only Jetty's reading thread touches it
     private byte fragmentedType;             // its opcode (TEXT or BINARY)
-    private int inlineThisRead;   // guarded by this: frames processed on the reading thread since the socket was last readable
 
     RpcConnection(RpcServer server, Namespace namespace, String socketId, String identity, boolean loggedIn) {
         this.server = server;
@@ -210,50 +203,23 @@ final class RpcConnection implements FrameHandler, Peer {
 
     // ---- frames in ----
 
-    /** The socket became readable again (Jetty's reading thread, before any frame of this read). */
-    synchronized void readReady() {
-        inlineThisRead = 0;
-    }
-
-    /**
-     * A message arrived (on the reading thread). Frames that call only non-blocking handlers are processed
-     * right here, unless frames of this connection are still queued or this read already had its share
-     * ({@link #MAX_INLINE_PER_READ}); the rest go to a frame task on the handler executor.
-     */
     private void accept(String text) {
         server.metrics().frameReceived();
-        JsonNode frame;
-        try {
-            frame = Json.parse(text);
-        } catch (Json.JsonSyntaxException e) {
-            frame = null;
-        }
         boolean demand;
-        boolean inline;
-        boolean start = false;
+        boolean start;
         boolean watch = false;
         long seen;
         synchronized (this) {
             inFlight++;
             demand = inFlight < options.maxInFlight();
             readsPaused = !demand;
-            // Malformed JSON is answered at once (a parse error blocks nothing); other frames keep their order.
-            inline = frame == null || tasks == 0 && inlineThisRead < MAX_INLINE_PER_READ && !RequestProcessor.mayBlock(frame, this);
-            if (inline) inlineThisRead++;
-            else {
-                waiting.add(frame);
-                start = tasks == 0;
-                if (start) tasks++;
-                else if (!watched) watch = watched = true; // it waits behind a running task
-            }
+            waiting.add(text);
+            start = tasks == 0;
+            if (start) tasks++;
+            else if (!watched) watch = watched = true; // it waits behind a running task
             seen = taken;
         }
         if (demand) core.demand();
-        if (inline) {
-            if (frame == null) answer(server.processor().process(text, this), false);
-            else process(frame, false);
-            return;
-        }
         if (watch) scheduleStallCheck(seen);
         if (start) startTask();
     }
@@ -279,9 +245,9 @@ final class RpcConnection implements FrameHandler, Peer {
      */
     private void runFrames() {
         int batched = 0;
-        JsonNode frame;
-        while ((frame = next()) != null) {
-            if (process(frame, true) && ++batched == MAX_BATCHED) {
+        String text;
+        while ((text = next()) != null) {
+            if (process(text) && ++batched == MAX_BATCHED) {
                 flush();
                 batched = 0;
             }
@@ -291,38 +257,32 @@ final class RpcConnection implements FrameHandler, Peer {
     }
 
     /** The next waiting frame, or null (and the task ends) when there is none. */
-    private synchronized JsonNode next() {
-        JsonNode frame = waiting.poll();
-        if (frame == null) tasks--;
+    private synchronized String next() {
+        String text = waiting.poll();
+        if (text == null) tasks--;
         else taken++;
-        return frame;
-    }
-
-    /** Processes one frame; true if its reply went into the batch (only asked for by frame tasks). */
-    private boolean process(JsonNode frame, boolean batch) {
-        try {
-            return answer(server.processor().process(frame, this), batch);
-        } catch (RuntimeException e) {
-            LOG.error("unexpected failure processing a frame of {}", socketId, e);
-            frameDone();
-            return false;
-        }
+        return text;
     }
 
     /**
-     * Answers a processed frame. A reply ready at once (every synchronous handler) is sent now, into the batch
-     * with {@code batch}, and the method returns whether it was batched; a later one (an asynchronous handler)
-     * is written on its own when it comes.
+     * Processes one frame. A reply ready at once (every synchronous handler) is batched and the method
+     * returns true; a later one (an asynchronous handler) is written on its own when it comes.
      */
-    private boolean answer(CompletableFuture<JsonNode> reply, boolean batch) {
-        if (reply.isDone() && !reply.isCompletedExceptionally()) return answered(reply.join(), batch);
-        reply.whenComplete((r, failure) -> {
-            if (failure == null) answered(r, false);
-            else {
-                LOG.error("unexpected failure processing a frame of {}", socketId, failure);
-                frameDone();
-            }
-        });
+    private boolean process(String text) {
+        try {
+            CompletableFuture<JsonNode> reply = server.processor().process(text, this);
+            if (reply.isDone() && !reply.isCompletedExceptionally()) return answered(reply.join(), true);
+            reply.whenComplete((r, failure) -> {
+                if (failure == null) answered(r, false);
+                else {
+                    LOG.error("unexpected failure processing a frame of {}", socketId, failure);
+                    frameDone();
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.error("unexpected failure processing a frame of {}", socketId, e);
+            frameDone();
+        }
         return false;
     }
 

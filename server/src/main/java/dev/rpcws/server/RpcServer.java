@@ -27,6 +27,7 @@ import org.eclipse.jetty.websocket.core.FrameHandler;
 import org.eclipse.jetty.websocket.core.server.ServerUpgradeRequest;
 import org.eclipse.jetty.websocket.core.server.ServerUpgradeResponse;
 import org.eclipse.jetty.websocket.core.server.WebSocketServerComponents;
+import org.eclipse.jetty.websocket.core.server.WebSocketUpgradeHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -172,13 +173,14 @@ public final class RpcServer implements AutoCloseable {
         ContextHandler ws = new ContextHandler(ROOT);
         ws.setVirtualHosts(tlsConnector == null ? List.of("@ws") : List.of("@ws", "@wss"));
         // Jetty's core WebSocket API: connections are frame handlers that keep nothing of their upgrade request.
-        WebSocketUpgrade upgrade = new WebSocketUpgrade(WebSocketServerComponents.ensureWebSocketComponents(jetty, ws), this::upgrade);
-        Configuration config = upgrade.configuration();
+        WebSocketUpgradeHandler upgrade = new WebSocketUpgradeHandler(WebSocketServerComponents.ensureWebSocketComponents(jetty, ws));
+        Configuration config = upgrade.getConfiguration();
         config.setMaxTextMessageSize(options.maxMessageBytes());
         config.setMaxBinaryMessageSize(options.maxMessageBytes());
         config.setIdleTimeout(options.idleTimeout());
         // Jetty's default read buffer is 4 KiB per connection; rpc-websockets messages are mostly far smaller.
         config.setInputBufferSize(RpcConnection.INPUT_BUFFER_BYTES);
+        upgrade.addMapping("/*", this::upgrade);
         upgrade.setHandler(new UpgradeRequired());
         ws.setHandler(upgrade);
         ContextHandlerCollection contexts = new ContextHandlerCollection(ws);
