@@ -3,9 +3,8 @@ package dev.rpcws.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.rpcws.client.support.Backend;
-import dev.rpcws.client.support.InProcessJetty;
+import dev.rpcws.server.InProcessJetty;
 import dev.rpcws.client.support.Recorder;
-import dev.rpcws.server.ServerOptions;
 import dev.rpcws.testkit.LaunchedProcess;
 import dev.rpcws.testkit.Poll;
 import dev.rpcws.testkit.ServerUnderTest;
@@ -72,7 +71,7 @@ class HeartbeatTest {
     /** Only the Jetty server pings (the Node reference never does), so this runs against it alone. */
     @Test
     void serverPingsAreAnswered() throws Exception {
-        try (InProcessJetty server = InProcessJetty.start(ServerOptions.builder().port(0)
+        try (InProcessJetty server = InProcessJetty.start(o -> o
                 .pingInterval(Duration.ofMillis(50)).pongTimeout(Duration.ofMillis(500)));
              RpcClient client = RpcClient.builder(server.wsUri("/")).pingInterval(Duration.ZERO).build()) {
             client.connect().get(5, TimeUnit.SECONDS);

@@ -1,5 +1,6 @@
 package dev.rpcws.client.support;
 
+import dev.rpcws.server.InProcessJetty;
 import dev.rpcws.testkit.LaunchedProcess;
 import dev.rpcws.testkit.ProcessServer;
 import dev.rpcws.testkit.ServerUnderTest;
@@ -13,7 +14,7 @@ public enum Backend {
 
     /** A server on {@code port} (0: any free port): in-process for Jetty, a process for Node. */
     public ServerUnderTest start(int port) {
-        return this == JETTY ? InProcessJetty.start(port) : ProcessServer.node(port);
+        return this == JETTY ? InProcessJetty.start(o -> o.port(port)) : ProcessServer.node(port);
     }
 
     /** A server in a process of its own, so that it can be paused. */
