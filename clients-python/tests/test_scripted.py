@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 import ssl
 import subprocess
 import time
@@ -294,4 +295,49 @@ async def test_wss_with_an_ssl_context(certificate: tuple[Path, Path]) -> None:
         async with Client(server.url(scheme="wss"), ssl=trusting, call_timeout=5) as client:
             assert await client.call("sum", [1, 2]) == 3
         with pytest.raises(NotConnectedError):  # the system trust store does not know this certificate
-            await Client(server.url(scheme="wss")).connect()
+            await Client(server.url(scheme="wss"), reconnect=False).connect()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def test_a_failed_first_connect_follows_the_reconnect_rules_then_gives_up() -> None:
+    client = Client(f"ws://127.0.0.1:{free_port()}/", reconnect_interval=0.05, max_reconnects=2, ping_interval=0)
+    recorder = Recorder(client)
+    with pytest.raises(NotConnectedError, match="cannot connect"):
+        await client.connect()
+    assert recorder.names() == ["error", "reconnecting", "error", "reconnecting", "error", "max_reconnects_reached"]
+    assert client.state is State.CLOSED
+
+
+async def test_a_first_connect_succeeds_on_a_later_attempt() -> None:
+    port = free_port()
+    client = Client(f"ws://127.0.0.1:{port}/", reconnect_interval=0.1, max_reconnects=0, ping_interval=0, call_timeout=5)
+    recorder = Recorder(client)
+    connecting = asyncio.ensure_future(client.connect())
+    await recorder.wait("error")  # the first handshake met a closed port
+    assert not connecting.done()
+    server = ScriptedServer(lambda conn, n: answer_calls(conn, {"sum": {"result": 3}}))
+    await server.start(port)
+    try:
+        await asyncio.wait_for(connecting, 5)
+        assert client.state is State.CONNECTED
+        assert await client.call("sum", [1, 2]) == 3
+        assert "reconnected" not in recorder.names()  # a first connection restores nothing
+        await client.close()
+    finally:
+        await server.stop()
+
+
+async def test_close_during_first_connect_attempts_ends_them() -> None:
+    client = Client(f"ws://127.0.0.1:{free_port()}/", reconnect_interval=0.1, max_reconnects=0, ping_interval=0)
+    recorder = Recorder(client)
+    connecting = asyncio.ensure_future(client.connect())
+    await recorder.wait("reconnecting")
+    await client.close()
+    with pytest.raises(NotConnectedError, match="closed while connecting"):
+        await asyncio.wait_for(connecting, 2)
+    assert client.state is State.CLOSED

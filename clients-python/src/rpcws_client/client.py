@@ -216,7 +216,9 @@ class Client:
     # ---- connection ----
 
     async def connect(self) -> None:
-        """Open the connection; raises NotConnectedError if the first handshake fails.
+        """Open the connection. If the first handshake fails, the reconnect rules apply, as in the reference
+        client: attempts follow until one succeeds, or NotConnectedError once the client gives up (at once
+        with ``reconnect=False``), in state CLOSED.
 
         No-op while connecting or connected. A closed client may connect again.
         """
@@ -227,11 +229,11 @@ class Client:
         try:
             ws = await self._open()
         except BaseException as exc:
-            self._set_state(State.DISCONNECTED)
             if not isinstance(exc, Exception):
+                self._set_state(State.DISCONNECTED)
                 raise  # cancelled
             self._emit("error", exc)
-            raise NotConnectedError(f"cannot connect to {self.url}: {exc}") from exc
+            ws = await self._retry_first_connect(exc)
         if self._closing:  # close() was called during the handshake
             await ws.close()
             self._set_state(State.CLOSED)
@@ -453,6 +455,28 @@ class Client:
         self._ws = ws
         self._last_received = asyncio.get_running_loop().time()
         self._emit("open")
+
+    async def _retry_first_connect(self, failure: Exception) -> ClientConnection:
+        """The first handshake failed: reconnect attempts, which close() cancels, or NotConnectedError."""
+        self._last_close = (ABNORMAL_CLOSURE, "")
+        retries = None
+        if self.reconnect and not self._closing:
+            retries = asyncio.get_running_loop().create_task(self._reconnect())
+            self._supervisor = retries
+            try:
+                await asyncio.wait({retries})
+            except asyncio.CancelledError:
+                retries.cancel()
+                self._set_state(State.CLOSED)
+                raise
+            finally:
+                self._supervisor = None
+        ws = None if retries is None or retries.cancelled() else retries.result()
+        if ws is None:
+            self._set_state(State.CLOSED)
+            why = "client closed while connecting" if self._closing else f"cannot connect to {self.url}: {failure}"
+            raise NotConnectedError(why) from failure
+        return ws
 
     async def _supervise(self, ws: ClientConnection) -> None:
         """Owns the connection from the first open to CLOSED: serve, then reconnect and restore."""
