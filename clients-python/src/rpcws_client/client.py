@@ -459,7 +459,7 @@ class Client:
     async def _retry_first_connect(self, failure: Exception) -> ClientConnection:
         """The first handshake failed: reconnect attempts, which close() cancels, or NotConnectedError."""
         self._last_close = (ABNORMAL_CLOSURE, "")
-        retries = None
+        retries: asyncio.Task[ClientConnection | None] | None = None
         if self.reconnect and not self._closing:
             retries = asyncio.get_running_loop().create_task(self._reconnect())
             self._supervisor = retries
