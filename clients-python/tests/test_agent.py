@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 import sys
 import urllib.error
 import urllib.request
@@ -12,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import CREDENTIALS, Process, ServerUnderTest, http_json
+from support import CREDENTIALS, Process, ServerUnderTest, free_port, http_json
 
 
 class AgentProcess:
@@ -181,10 +180,7 @@ def test_max_reconnects_reached(agent: AgentProcess, own_node: ServerUnderTest) 
 
 
 def test_bad_requests(agent: AgentProcess) -> None:
-    with socket.socket() as probe:  # a port nobody listens on
-        probe.bind(("127.0.0.1", 0))
-        closed_port = probe.getsockname()[1]
-    refused = agent.ok("POST", "/clients", {"url": f"ws://127.0.0.1:{closed_port}/"})
+    refused = agent.ok("POST", "/clients", {"url": f"ws://127.0.0.1:{free_port()}/"})
     assert refused["error"]["kind"] == "connection"
 
     assert agent.request("POST", "/clients", {"options": {}})[0] == 400

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import ssl
 import subprocess
 import time
 from pathlib import Path
 
 import pytest
-from support import Inbox, Recorder, ScriptedServer, answer_calls, eventually
+from support import Inbox, Recorder, ScriptedServer, answer_calls, eventually, free_port
 from websockets.asyncio.server import ServerConnection
 
 from rpcws_client import (
@@ -296,12 +295,6 @@ async def test_wss_with_an_ssl_context(certificate: tuple[Path, Path]) -> None:
             assert await client.call("sum", [1, 2]) == 3
         with pytest.raises(NotConnectedError):  # the system trust store does not know this certificate
             await Client(server.url(scheme="wss"), reconnect=False).connect()
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 async def test_a_failed_first_connect_follows_the_reconnect_rules_then_gives_up() -> None:

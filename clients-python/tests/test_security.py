@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import ssl
 import subprocess
 from collections.abc import Iterator
@@ -11,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from rpcws_client import Client, NotConnectedError
-from support import JETTY_JAR, Process, Recorder
+from support import JETTY_JAR, Process, Recorder, free_port
 
 PASSWORD = "changeit"
 READY = r"listening ws=(?P<ws>\d+) admin=(?P<admin>-?\d+) wss=(?P<wss>\d+)"
@@ -35,12 +34,6 @@ def certificates(tmp_path_factory: pytest.TempPathFactory) -> Path:
     openssl("pkcs12", "-export", "-in", "server.pem", "-inkey", "server.key", "-certfile", "ca.pem",
             "-passout", f"pass:{PASSWORD}", "-out", "server.p12", cwd=d)
     return d
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class SecureJetty:
