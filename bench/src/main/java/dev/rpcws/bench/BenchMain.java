@@ -34,6 +34,7 @@ public final class BenchMain {
         int windows = 3;
         int maxSamples = 5_000_000;
         boolean deflateRun = true;
+        int serverNice = 10;
         boolean callsRun = true;
         boolean connectionsRun = true;
         int idleConnections = 10_000;
@@ -57,6 +58,7 @@ public final class BenchMain {
                     case "--seconds" -> c.measure = Duration.ofSeconds(Long.parseLong(args[++i]));
                     case "--windows" -> c.windows = Integer.parseInt(args[++i]);
                     case "--no-deflate-run" -> c.deflateRun = false;
+                    case "--server-nice" -> c.serverNice = Integer.parseInt(args[++i]);
                     case "--only" -> {
                         String only = args[++i];
                         c.callsRun = only.equals("calls");
@@ -92,15 +94,21 @@ public final class BenchMain {
         double selfCpuPerCallMicros() { return run.selfCpuNanos() / 1e3 / run.calls(); }
         double selfCores() { return run.selfCpuNanos() / 1e9 / run.seconds(); }
         double serverCores() { return run.serverCpuNanos() / 1e9 / run.seconds(); }
+        /** Milliseconds per second the generator was ready to run but had no CPU (NaN where unknown). */
+        double selfWaitMillisPerSecond() { return run.selfWaitNanos() < 0 ? Double.NaN : run.selfWaitNanos() / 1e6 / run.seconds(); }
         double percentileMicros(double p) {
             return percentile(run.latencyNanos(), p) / 1e3;
         }
     }
 
     record FanOutFigures(int subscribers, double[] roundMillis, int incomplete, long serverCpuNanos, long deliveries,
-                         long selfCpuNanos, long roundNanos) {
+                         long selfCpuNanos, long selfWaitNanos, long roundNanos) {
         /** How busy the load generator was during the rounds: near 1.0 it, not the server, set the pace. */
         double selfCores() { return (double) selfCpuNanos / roundNanos; }
+        /** Server and generator together, during the rounds: near the machine's core count, the machine set the pace. */
+        double machineCores() { return (double) (serverCpuNanos + selfCpuNanos) / roundNanos; }
+        /** Milliseconds per second the generator was ready to run but had no CPU (negative where unknown). */
+        double selfWaitMillisPerSecond() { return selfWaitNanos / 1e6 / (roundNanos / 1e9); }
 
         double p50Millis() { return roundMillis.length == 0 ? Double.NaN : roundMillis[(roundMillis.length - 1) / 2]; }
         double maxMillis() { return roundMillis.length == 0 ? Double.NaN : roundMillis[roundMillis.length - 1]; }
@@ -126,16 +134,16 @@ public final class BenchMain {
         // Calls first, each server fresh, one right after the other so both see the same machine.
         if (config.callsRun) {
             Map<String, Starter> starters = new LinkedHashMap<>();
-            starters.put("jetty", () -> ServerProcess.jetty(config.repo, config.jettyJar, config.jettyJvmFlags, List.of()));
-            starters.put("node", () -> ServerProcess.node(config.repo));
+            starters.put("jetty", () -> ServerProcess.jetty(config.repo, config.serverNice, config.jettyJar, config.jettyJvmFlags, List.of()));
+            starters.put("node", () -> ServerProcess.node(config.repo, config.serverNice));
             if (config.deflateRun) {
-                starters.put("jetty-deflate", () -> ServerProcess.jetty(config.repo, config.jettyJar, config.jettyJvmFlags, List.of("--permessage-deflate")));
+                starters.put("jetty-deflate", () -> ServerProcess.jetty(config.repo, config.serverNice, config.jettyJar, config.jettyJvmFlags, List.of("--permessage-deflate")));
             }
             calls.putAll(calls(config, starters));
         }
         if (config.connectionsRun) {
-            conns.put("jetty", connections(config, () -> ServerProcess.jetty(config.repo, config.jettyJar, config.jettyJvmFlags, List.of())));
-            conns.put("node", connections(config, () -> ServerProcess.node(config.repo)));
+            conns.put("jetty", connections(config, () -> ServerProcess.jetty(config.repo, config.serverNice, config.jettyJar, config.jettyJvmFlags, List.of())));
+            conns.put("node", connections(config, () -> ServerProcess.node(config.repo, config.serverNice)));
         }
         if (!config.callsRun || !config.connectionsRun) {
             System.out.println("partial run (--only): no report written");
@@ -194,9 +202,9 @@ public final class BenchMain {
                     runs.get(name).add(run);
                     long[] sorted = run.latencyNanos().clone();
                     Arrays.sort(sorted);
-                    log("%s: window %d: %.0f calls/s, %.2f us server CPU per call, p50 %.0f us, p99 %.0f us, generator %.2f cores", name, w + 1,
+                    log("%s: window %d: %.0f calls/s, %.2f us server CPU per call, p50 %.0f us, p99 %.0f us, generator %.2f cores (waited for a CPU %.0f ms/s)", name, w + 1,
                             run.callsPerSecond(), run.serverCpuNanos() / 1e3 / run.calls(), percentile(sorted, 0.50) / 1e3,
-                            percentile(sorted, 0.99) / 1e3, run.selfCpuNanos() / 1e9 / run.seconds());
+                            percentile(sorted, 0.99) / 1e3, run.selfCpuNanos() / 1e9 / run.seconds(), run.selfWaitNanos() / 1e6 / run.seconds());
                 }
                 java.util.Collections.reverse(order); // J N, N J, J N: neither always goes first
             }
@@ -247,25 +255,30 @@ public final class BenchMain {
                 long cpu = 0;
                 long deliveries = 0;
                 long selfCpu = 0;
+                long selfWait = 0;
                 long roundNanos = 0;
                 for (int r = 0; r < config.rounds; r++) {
                     gen.idle(Duration.ofMillis(100));
                     long cpuBefore = server.cpuNanos();
                     long selfBefore = Proc.cpuNanos(Proc.self());
+                    long waitBefore = Proc.threadWaitNanos();
                     long started = System.nanoTime();
                     LoadGenerator.Round result = gen.fanOutRound(server.adminPort, "newsUpdate", ++round, s, config.payload, Duration.ofSeconds(10));
                     roundNanos += System.nanoTime() - started;
                     selfCpu += Proc.cpuNanos(Proc.self()) - selfBefore;
+                    long waitAfter = Proc.threadWaitNanos();
+                    selfWait = selfWait < 0 || waitBefore < 0 || waitAfter < 0 ? -1 : selfWait + waitAfter - waitBefore;
                     cpu += server.cpuNanos() - cpuBefore;
                     deliveries += result.received();
                     if (result.complete()) millis.add(result.nanos() / 1e6);
                     else incomplete++;
                 }
                 double[] sorted = millis.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-                FanOutFigures f = new FanOutFigures(s, sorted, incomplete, cpu, deliveries, selfCpu, roundNanos);
+                FanOutFigures f = new FanOutFigures(s, sorted, incomplete, cpu, deliveries, selfCpu, selfWait, roundNanos);
                 fanOut.add(f);
-                log("%s: fan-out to %d: p50 %.2f ms, max %.2f ms, %.0f deliveries/s, %.2f us server CPU per delivery, generator %.2f cores, %d incomplete rounds",
-                        server.name, s, f.p50Millis(), f.maxMillis(), f.deliveriesPerSecond(), f.cpuPerDeliveryMicros(), f.selfCores(), incomplete);
+                log("%s: fan-out to %d: p50 %.2f ms, max %.2f ms, %.0f deliveries/s, %.2f us server CPU per delivery, generator %.2f cores (waited for a CPU %.0f ms/s), %d incomplete rounds",
+                        server.name, s, f.p50Millis(), f.maxMillis(), f.deliveriesPerSecond(), f.cpuPerDeliveryMicros(), f.selfCores(),
+                        f.selfWaitMillisPerSecond(), incomplete);
             }
             errors += gen.protocolErrors() + gen.unexpectedFrames();
             if (!server.isAlive()) throw new IllegalStateException(server.name + " server died; see target/test-logs");

@@ -221,12 +221,13 @@ final class LoadGenerator implements AutoCloseable {
     // ---- calls ----
 
     /** What a calls run measured; the probe readings are taken at the start and end of the measured window. */
-    record CallRun(long calls, long errors, double seconds, long[] latencyNanos, long serverCpuNanos, long selfCpuNanos) {
+    record CallRun(long calls, long errors, double seconds, long[] latencyNanos, long serverCpuNanos, long selfCpuNanos,
+                   long selfWaitNanos) {
         double callsPerSecond() { return calls / seconds; }
 
         /** Several windows as one: counts, times and CPU added, latencies pooled. */
         static CallRun sum(List<CallRun> runs) {
-            long calls = 0, errors = 0, server = 0, self = 0;
+            long calls = 0, errors = 0, server = 0, self = 0, wait = 0;
             double seconds = 0;
             int n = 0;
             for (CallRun r : runs) n += r.latencyNanos.length;
@@ -238,10 +239,11 @@ final class LoadGenerator implements AutoCloseable {
                 seconds += r.seconds;
                 server += r.serverCpuNanos;
                 self += r.selfCpuNanos;
+                wait = wait < 0 || r.selfWaitNanos < 0 ? -1 : wait + r.selfWaitNanos;
                 System.arraycopy(r.latencyNanos, 0, latencies, n, r.latencyNanos.length);
                 n += r.latencyNanos.length;
             }
-            return new CallRun(calls, errors, seconds, latencies, server, self);
+            return new CallRun(calls, errors, seconds, latencies, server, self, wait);
         }
     }
 
@@ -275,6 +277,7 @@ final class LoadGenerator implements AutoCloseable {
 
         long serverStart = probe.serverCpuNanos();
         long selfStart = Proc.cpuNanos(Proc.self());
+        long waitStart = Proc.threadWaitNanos();
         long start = System.nanoTime();
         long errorsAtStart = callErrors + closedByServer + protocolErrors;
         completed = 0;
@@ -286,13 +289,15 @@ final class LoadGenerator implements AutoCloseable {
         long calls = completed;
         long serverCpu = probe.serverCpuNanos() - serverStart;
         long selfCpu = Proc.cpuNanos(Proc.self()) - selfStart;
+        long waitEnd = Proc.threadWaitNanos();
+        long selfWait = waitStart < 0 || waitEnd < 0 ? -1 : waitEnd - waitStart;
         long errors = callErrors + closedByServer + protocolErrors - errorsAtStart;
 
         stopSending = true;
         long drainEnd = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         while (outstanding > 0 && System.nanoTime() < drainEnd) poll(10);
         mode = Mode.IDLE;
-        return new CallRun(calls, errors, seconds / 1e9, Arrays.copyOf(latencies, samples), serverCpu, selfCpu);
+        return new CallRun(calls, errors, seconds / 1e9, Arrays.copyOf(latencies, samples), serverCpu, selfCpu, selfWait);
     }
 
     private void sendCall(Conn c, long id) {

@@ -21,6 +21,18 @@ final class Proc {
         return ticks * (1_000_000_000L / TICKS_PER_SECOND);
     }
 
+    /**
+     * Time the calling thread has spent ready to run but waiting for a CPU, in nanoseconds: the second field of
+     * {@code /proc/thread-self/schedstat}. -1 where the kernel does not report it.
+     */
+    static long threadWaitNanos() {
+        try {
+            return Long.parseLong(Files.readString(Path.of("/proc/thread-self/schedstat")).trim().split(" ")[1]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** Resident set size in bytes (VmRSS). */
     static long rssBytes(long pid) {
         for (String line : read(Path.of("/proc", Long.toString(pid), "status")).split("\n")) {

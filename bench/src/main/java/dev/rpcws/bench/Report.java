@@ -47,6 +47,7 @@ final class Report {
         rows.add(new Row("server RSS after the calls", jc.rssBytes() / 1048576.0, nc.rssBytes() / 1048576.0, "MiB", Better.LOWER, 0, 1));
         rows.add(new Row("load generator CPU per call", jc.selfCpuPerCallMicros(), nc.selfCpuPerCallMicros(), "us", Better.NONE, 0, 2));
         rows.add(new Row("load generator CPU used", jc.selfCores(), nc.selfCores(), "cores", Better.NONE, 0, 2));
+        rows.add(new Row("load generator waiting for a CPU", jc.selfWaitMillisPerSecond(), nc.selfWaitMillisPerSecond(), "ms/s", Better.NONE, 0, 0));
         for (int i = 0; i < jn.fanOut().size(); i++) {
             BenchMain.FanOutFigures jf = jn.fanOut().get(i);
             BenchMain.FanOutFigures nf = nn.fanOut().get(i);
@@ -56,6 +57,7 @@ final class Report {
             rows.add(new Row("fan-out " + s + ": time until all received, max", jf.maxMillis(), nf.maxMillis(), "ms", Better.LOWER, 0, 2));
             rows.add(new Row("fan-out " + s + ": deliveries/s (at p50)", jf.deliveriesPerSecond(), nf.deliveriesPerSecond(), "", Better.HIGHER, largest ? 3.0 : 0, 0));
             rows.add(new Row("fan-out " + s + ": server CPU per delivery", jf.cpuPerDeliveryMicros(), nf.cpuPerDeliveryMicros(), "us", Better.LOWER, 0, 2));
+            rows.add(new Row("fan-out " + s + ": cores busy, server + load generator", jf.machineCores(), nf.machineCores(), "", Better.NONE, 0, 2));
             rows.add(new Row("fan-out " + s + ": incomplete rounds", jf.incomplete(), nf.incomplete(), "", Better.NONE, 0, 0));
         }
         String n = String.format(Locale.ROOT, "%,d", jn.connections());
@@ -72,13 +74,16 @@ final class Report {
         md.append("| | |\n|---|---|\n");
         md.append("| machine | ").append(machine()).append(" |\n");
         String jar = config.jettyJar.startsWith(config.repo) ? config.repo.relativize(config.jettyJar).toString() : config.jettyJar.toString();
-        md.append("| Jetty server | `java ").append(String.join(" ", config.jettyJvmFlags)).append(config.jettyJvmFlags.isEmpty() ? "" : " ")
+        String nice = config.serverNice == 0 ? "" : "nice -n " + config.serverNice + " ";
+        md.append("| Jetty server | `").append(nice).append("java ").append(String.join(" ", config.jettyJvmFlags)).append(config.jettyJvmFlags.isEmpty() ? "" : " ")
                 .append("-jar ").append(jar).append(" --fixture compat`, Java ")
                 .append(System.getProperty("java.version")).append(" |\n");
-        md.append("| Node server | `node clients-js/reference-server.mjs` (rpc-websockets 10.0.1), Node ").append(nodeVersion()).append(" |\n");
+        md.append("| Node server | `").append(nice).append("node clients-js/reference-server.mjs` (rpc-websockets 10.0.1), Node ").append(nodeVersion()).append(" |\n");
         md.append("| load | calls: ").append(load).append(" of `sum [1,2]`, ").append(config.warmup.toSeconds()).append(" s warm-up, then ")
                 .append(config.windows).append(" windows of ").append(config.measure.toSeconds()).append(" s each; fan-out: ").append(config.warmupRounds).append(" warm-up + ")
-                .append(config.rounds).append(" measured rounds per size; every handshake offers permessage-deflate |\n\n");
+                .append(config.rounds).append(" measured rounds per size; every handshake offers permessage-deflate |\n");
+        md.append("| priority | ").append(config.serverNice == 0 ? "servers and load generator alike"
+                : "servers " + config.serverNice + " `nice` steps below the load generator (docs/decisions/0005)").append(" |\n\n");
 
         md.append("| figure | Jetty (rpcws) | Node (rpc-websockets) | Jetty/Node | target | met |\n");
         md.append("|---|---:|---:|---:|---|---|\n");

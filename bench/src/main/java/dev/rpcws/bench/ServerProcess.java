@@ -29,10 +29,12 @@ final class ServerProcess implements AutoCloseable {
         this.adminPort = adminPort;
     }
 
-    /** {@code java <jvmFlags> -jar server/target/rpcws-server.jar --port 0 --admin-port 0 --fixture compat <options>}. */
-    static ServerProcess jetty(Path repo, Path jar, List<String> jvmFlags, List<String> options) {
+    /**
+     * {@code nice -n <nice> java <jvmFlags> -jar server/target/rpcws-server.jar --port 0 --admin-port 0 --fixture compat <options>}.
+     */
+    static ServerProcess jetty(Path repo, int nice, Path jar, List<String> jvmFlags, List<String> options) {
         if (!Files.isRegularFile(jar)) throw new IllegalStateException(jar + " is missing: build it first (bash bench/run.sh does)");
-        List<String> cmd = new ArrayList<>();
+        List<String> cmd = new ArrayList<>(niced(nice));
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmFlags);
         cmd.addAll(List.of("-jar", jar.toString(), "--port", "0", "--admin-port", "0", "--fixture", "compat"));
@@ -40,12 +42,23 @@ final class ServerProcess implements AutoCloseable {
         return start("jetty", cmd, repo, repo);
     }
 
-    /** {@code node clients-js/reference-server.mjs --port 0 --admin-port 0}: the canonical rpc-websockets 10.0.1 Server. */
-    static ServerProcess node(Path repo) {
+    /** {@code nice -n <nice> node clients-js/reference-server.mjs --port 0 --admin-port 0}: the canonical rpc-websockets 10.0.1 Server. */
+    static ServerProcess node(Path repo, int nice) {
         if (!Files.isDirectory(repo.resolve("clients-js/node_modules/rpc-websockets"))) {
             throw new IllegalStateException("clients-js is not installed: run bash scripts/setup.sh");
         }
-        return start("node", List.of("node", "reference-server.mjs", "--port", "0", "--admin-port", "0"), repo.resolve("clients-js"), repo);
+        List<String> cmd = new ArrayList<>(niced(nice));
+        cmd.addAll(List.of("node", "reference-server.mjs", "--port", "0", "--admin-port", "0"));
+        return start("node", cmd, repo.resolve("clients-js"), repo);
+    }
+
+    /**
+     * The server runs {@code nice} steps below the load generator, so that the generator, which stands in for
+     * clients on other machines, gets the CPU whenever it is ready and its own waiting is not counted as the
+     * server's latency (bench/README.md, "Priority"). {@code nice} replaces itself with the server: same pid.
+     */
+    private static List<String> niced(int nice) {
+        return nice == 0 ? List.of() : List.of("nice", "-n", Integer.toString(nice));
     }
 
     private static ServerProcess start(String name, List<String> cmd, Path dir, Path repo) {

@@ -1,0 +1,39 @@
+package dev.rpcws.bench;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** The /proc readings the report is built on: CPU time, and the time a thread waits for a CPU. */
+class ProcTest {
+    @Test
+    void threadsBusierThanTheCoresWaitForACpuMoreThanTheyRun() throws Exception {
+        assumeTrue(Proc.threadWaitNanos() >= 0, "this kernel reports no /proc/thread-self/schedstat");
+        long cpuBefore = Proc.cpuNanos(Proc.self());
+
+        // Four times as many spinning threads as cores for 300 ms: each runs about a quarter of the time and waits
+        // the other three quarters, so the waiting adds up to about three times the CPU time they use.
+        long until = System.nanoTime() + 300_000_000L;
+        AtomicLong waited = new AtomicLong();
+        List<Thread> spinners = new ArrayList<>();
+        for (int i = 0; i < 4 * Runtime.getRuntime().availableProcessors(); i++) {
+            Thread t = new Thread(() -> {
+                long before = Proc.threadWaitNanos();
+                while (System.nanoTime() < until) Thread.onSpinWait();
+                waited.addAndGet(Proc.threadWaitNanos() - before);
+            });
+            t.start();
+            spinners.add(t);
+        }
+        for (Thread t : spinners) t.join();
+
+        long cpu = Proc.cpuNanos(Proc.self()) - cpuBefore;
+        assertThat(cpu).as("CPU time of the spinning threads").isGreaterThanOrEqualTo(100_000_000L);
+        assertThat(waited.get()).as("time the spinning threads were ready but had no CPU").isGreaterThan(cpu * 3 / 2);
+    }
+}
