@@ -34,7 +34,7 @@ public final class BenchMain {
         int windows = 3;
         int maxSamples = 5_000_000;
         boolean deflateRun = true;
-        int serverNice = 10;
+        int serverNice = 0;
         boolean callsRun = true;
         boolean connectionsRun = true;
         int idleConnections = 10_000;
@@ -107,8 +107,8 @@ public final class BenchMain {
         double selfCores() { return (double) selfCpuNanos / roundNanos; }
         /** Server and generator together, during the rounds: near the machine's core count, the machine set the pace. */
         double machineCores() { return (double) (serverCpuNanos + selfCpuNanos) / roundNanos; }
-        /** Milliseconds per second the generator was ready to run but had no CPU (negative where unknown). */
-        double selfWaitMillisPerSecond() { return selfWaitNanos / 1e6 / (roundNanos / 1e9); }
+        /** Milliseconds per second the generator was ready to run but had no CPU (NaN where unknown). */
+        double selfWaitMillisPerSecond() { return selfWaitNanos < 0 ? Double.NaN : selfWaitNanos / 1e6 / (roundNanos / 1e9); }
 
         double p50Millis() { return roundMillis.length == 0 ? Double.NaN : roundMillis[(roundMillis.length - 1) / 2]; }
         double maxMillis() { return roundMillis.length == 0 ? Double.NaN : roundMillis[roundMillis.length - 1]; }

@@ -83,7 +83,7 @@ final class Report {
                 .append(config.windows).append(" windows of ").append(config.measure.toSeconds()).append(" s each; fan-out: ").append(config.warmupRounds).append(" warm-up + ")
                 .append(config.rounds).append(" measured rounds per size; every handshake offers permessage-deflate |\n");
         md.append("| priority | ").append(config.serverNice == 0 ? "servers and load generator alike"
-                : "servers " + config.serverNice + " `nice` steps below the load generator (docs/decisions/0005)").append(" |\n\n");
+                : "servers " + config.serverNice + " `nice` steps below the load generator").append(" |\n\n");
 
         md.append("| figure | Jetty (rpcws) | Node (rpc-websockets) | Jetty/Node | target | met |\n");
         md.append("|---|---:|---:|---:|---|---|\n");

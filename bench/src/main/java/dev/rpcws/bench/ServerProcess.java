@@ -53,9 +53,9 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /**
-     * The server runs {@code nice} steps below the load generator, so that the generator, which stands in for
-     * clients on other machines, gets the CPU whenever it is ready and its own waiting is not counted as the
-     * server's latency (bench/README.md, "Priority"). {@code nice} replaces itself with the server: same pid.
+     * With {@code --server-nice N}, the server runs N steps below the load generator: the generator, which stands
+     * in for clients on other machines, then gets the CPU whenever it is ready (bench/README.md, "Priority").
+     * {@code nice} replaces itself with the server: same pid.
      */
     private static List<String> niced(int nice) {
         return nice == 0 ? List.of() : List.of("nice", "-n", Integer.toString(nice));

@@ -11,6 +11,7 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -21,7 +22,7 @@ import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ExecutorThreadPool;
 import org.eclipse.jetty.websocket.core.Configuration;
 import org.eclipse.jetty.websocket.core.FrameHandler;
 import org.eclipse.jetty.websocket.core.server.ServerUpgradeRequest;
@@ -62,6 +63,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class RpcServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RpcServer.class);
     public static final String ROOT = "/";
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
+    /** Threads at most, while handlers block (Jetty's default maximum). */
+    private static final int MAX_THREADS = 200;
 
     private final ServerOptions options;
     private final RequestProcessor processor;
@@ -71,6 +75,7 @@ public final class RpcServer implements AutoCloseable {
     private final Map<String, Namespace> namespaces = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler;
     private final Server jetty;
+    private final ElasticPool pool;
     private ServerConnector wsConnector;
     private ServerConnector adminConnector;
     private ServerConnector tlsConnector;
@@ -88,12 +93,12 @@ public final class RpcServer implements AutoCloseable {
         });
         timers.setRemoveOnCancelPolicy(true);
         this.scheduler = timers;
-        QueuedThreadPool pool = new QueuedThreadPool();
-        pool.setName("rpcws");
+        this.pool = new ElasticPool(CORES, MAX_THREADS, scheduler);
         // No reserved threads: Jetty would otherwise hand every read to a parked spare thread and wake another
         // to replace it; measured, that cost about a sixth of the server's CPU per call (decision 0004).
-        pool.setReservedThreads(0);
-        this.jetty = new Server(pool);
+        ExecutorThreadPool jettyPool = new ExecutorThreadPool(pool, 0);
+        jettyPool.setName("rpcws");
+        this.jetty = new Server(jettyPool);
         this.handlerExecutor = pool;
         of(ROOT);
     }
@@ -150,7 +155,10 @@ public final class RpcServer implements AutoCloseable {
 
     // ---- life cycle ----
 
-    /** Runs method handlers; the default is Jetty's thread pool. Set before {@link #start()}. */
+    /**
+     * Runs method handlers; the default is the server's own pool, which Jetty's I/O shares and which grows while
+     * handlers block. Set before {@link #start()}.
+     */
     public RpcServer handlerExecutor(Executor executor) {
         this.handlerExecutor = executor;
         return this;
@@ -193,6 +201,13 @@ public final class RpcServer implements AutoCloseable {
         }
         jetty.setHandler(contexts);
         jetty.setStopTimeout(1000);
+        // Jetty's acceptors and selectors hold their threads for good; the work shares one more per core.
+        int held = 0;
+        for (Connector c : jetty.getConnectors()) {
+            ServerConnector sc = (ServerConnector) c;
+            held += sc.getAcceptors() + sc.getSelectorManager().getSelectorCount();
+        }
+        pool.floor(held + CORES);
         jetty.start();
         return this;
     }

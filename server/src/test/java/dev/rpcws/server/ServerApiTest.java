@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -88,6 +89,21 @@ class ServerApiTest {
                     .mapToObj(i -> "{\"jsonrpc\":\"2.0\",\"result\":" + i + ",\"id\":" + i + "}").toArray(String[]::new));
             release.countDown();
             assertThat(a.nextText()).isEqualTo("{\"jsonrpc\":\"2.0\",\"result\":true,\"id\":2}");
+        }
+    }
+
+    @Test
+    void moreBlockingHandlersThanTheServerKeepsThreadsForAllRunAtOnce() throws Exception {
+        int n = 16; // beyond the pool's floor: Jetty's acceptors and selectors plus one thread per core
+        CyclicBarrier allInside = new CyclicBarrier(n);
+        server.of("/meet").register("meet", (params, ctx) -> allInside.await(15, TimeUnit.SECONDS) >= 0);
+        List<RawClient> clients = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) clients.add(RawClient.connect(jetty.wsUri("/meet")));
+            for (RawClient c : clients) c.send("{\"jsonrpc\":\"2.0\",\"method\":\"meet\",\"id\":1}");
+            for (RawClient c : clients) assertThat(c.nextText()).isEqualTo("{\"jsonrpc\":\"2.0\",\"result\":true,\"id\":1}");
+        } finally {
+            clients.forEach(RawClient::close);
         }
     }
 

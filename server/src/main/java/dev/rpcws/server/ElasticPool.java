@@ -1,0 +1,100 @@
+package dev.rpcws.server;
+
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The server's one thread pool, for Jetty's I/O and the method handlers alike (decision 0005). It keeps the
+ * threads Jetty holds for good (acceptors, selectors) plus one per core, and queues the rest of the work: a busy
+ * server then runs about one thread per core. A pool that hands every task to the next of dozens of threads
+ * spends more CPU per call and, on a shared machine, takes the CPU from everything else.
+ *
+ * <p>Handlers may block. When tasks wait and none has finished for {@link #CHECK_MILLIS} ms, every thread is
+ * stuck, and the pool adds one; once nothing waits, it gives one back per check, down to its floor.
+ */
+final class ElasticPool extends ThreadPoolExecutor {
+    /** How often the pool looks for stuck threads while tasks wait, and gives threads back after. */
+    static final long CHECK_MILLIS = 20;
+
+    private final ScheduledExecutorService scheduler;
+    private final int ceiling;
+    private volatile int floor;
+    private final AtomicBoolean watching = new AtomicBoolean();
+    private long completedAtLastCheck; // only the check touches it
+
+    /** {@code floor} threads while work moves, up to {@code ceiling} while it is stuck. */
+    ElasticPool(int floor, int ceiling, ScheduledExecutorService scheduler) {
+        super(floor, floor, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
+        if (floor < 1 || ceiling < floor) throw new IllegalArgumentException("floor " + floor + ", ceiling " + ceiling);
+        this.ceiling = ceiling;
+        this.floor = floor;
+        this.scheduler = scheduler;
+    }
+
+    /** Sets the number of threads kept while work moves (before the server starts: Jetty's own plus one per core). */
+    void floor(int threads) {
+        if (threads < 1 || threads > ceiling) throw new IllegalArgumentException("floor " + threads + ", ceiling " + ceiling);
+        floor = threads;
+        resize(threads);
+    }
+
+    int floor() {
+        return floor;
+    }
+
+    @Override public void execute(Runnable task) {
+        super.execute(task);
+        if (!getQueue().isEmpty()) watch();
+    }
+
+    private void watch() {
+        if (!watching.compareAndSet(false, true)) return;
+        completedAtLastCheck = -1; // the first check only takes a reading
+        scheduleCheck();
+    }
+
+    private void scheduleCheck() {
+        if (isShutdown() || scheduler.isShutdown()) {
+            watching.set(false);
+            return;
+        }
+        try {
+            scheduler.schedule(this::check, CHECK_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopping) {
+            watching.set(false);
+        }
+    }
+
+    /** One look: runs every {@link #CHECK_MILLIS} ms while tasks wait or the pool is above its floor. */
+    void check() {
+        long completed = getCompletedTaskCount();
+        boolean waiting = !getQueue().isEmpty();
+        int size = getMaximumPoolSize();
+        // Threads still stuck after a shrink count too: one more than are alive, or the new one would not start.
+        int alive = Math.max(size, getPoolSize());
+        if (waiting && completed == completedAtLastCheck && alive < ceiling) resize(alive + 1);
+        else if (!waiting && size > floor) resize(size - 1);
+        completedAtLastCheck = completed;
+        if (waiting || getMaximumPoolSize() > floor) {
+            scheduleCheck();
+            return;
+        }
+        watching.set(false);
+        if (!getQueue().isEmpty()) watch(); // a task queued while this check was ending
+    }
+
+    /** Core and maximum move together (the maximum first when growing, the core first when shrinking). */
+    private synchronized void resize(int threads) {
+        if (threads > getMaximumPoolSize()) {
+            setMaximumPoolSize(threads);
+            setCorePoolSize(threads); // starts a thread for a waiting task
+        } else {
+            setCorePoolSize(threads);
+            setMaximumPoolSize(threads); // threads above it end when next idle
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package dev.rpcws.server;
+
+import dev.rpcws.testkit.Poll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The pool keeps its floor while work moves, grows while every thread is stuck, and shrinks back after. */
+class ElasticPoolTest {
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    private ElasticPool pool;
+
+    @AfterEach void stop() {
+        pool.shutdownNow();
+        scheduler.shutdownNow();
+    }
+
+    @Test
+    void tasksThatMustAllRunAtOnceGetThreadsBeyondTheFloorWhichGoAwayAfter() throws Exception {
+        pool = new ElasticPool(2, 50, scheduler);
+        int n = 8;
+        CyclicBarrier allRunning = new CyclicBarrier(n);
+        List<CompletableFuture<Integer>> tasks = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            tasks.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    return allRunning.await(10, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, pool));
+        }
+        CompletableFuture.allOf(tasks.toArray(CompletableFuture[]::new)).get(15, TimeUnit.SECONDS);
+        assertThat(pool.getLargestPoolSize()).isGreaterThanOrEqualTo(n);
+
+        Poll.until("the pool shrinks back to its floor", Duration.ofSeconds(5), () -> pool.getMaximumPoolSize() == 2);
+        assertThat(pool.getCorePoolSize()).isEqualTo(2);
+    }
+
+    @Test
+    void itNeverGrowsPastItsCeilingAndQueuedTasksRunOnceThreadsFree() throws Exception {
+        pool = new ElasticPool(1, 3, scheduler);
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch done = new CountDownLatch(5);
+        for (int i = 0; i < 5; i++) {
+            pool.execute(() -> {
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                done.countDown();
+            });
+        }
+        Poll.until("the pool grows to its ceiling", Duration.ofSeconds(5), () -> pool.getPoolSize() == 3);
+        Thread.sleep(10 * ElasticPool.CHECK_MILLIS); // several more checks while every thread stays stuck
+        assertThat(pool.getLargestPoolSize()).isEqualTo(3);
+        assertThat(pool.getQueue()).hasSize(2);
+
+        release.countDown();
+        assertThat(done.await(5, TimeUnit.SECONDS)).as("the queued tasks ran too").isTrue();
+    }
+
+    @Test
+    void afterShrinkingWhileThreadsStayStuckANewTaskGetsAThreadAtTheNextStuckCheck() throws Exception {
+        ScheduledExecutorService stopped = Executors.newSingleThreadScheduledExecutor();
+        stopped.shutdown(); // no timed checks: this test makes each check itself
+        pool = new ElasticPool(1, 50, stopped);
+        CountDownLatch release = new CountDownLatch(1);
+        for (int i = 0; i < 6; i++) {
+            pool.execute(() -> {
+                try {
+                    release.await(20, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+        for (int i = 0; i < 20 && pool.getActiveCount() < 6; i++) {
+            pool.check();
+            Thread.sleep(20); // the new thread takes a queued task
+        }
+        assertThat(pool.getActiveCount()).as("one more thread per stuck check").isEqualTo(6);
+        for (int i = 0; i < 5; i++) pool.check(); // nothing waits: the size goes back to the floor
+        assertThat(pool.getMaximumPoolSize()).isEqualTo(1);
+
+        CountDownLatch ran = new CountDownLatch(1);
+        pool.execute(ran::countDown);
+        pool.check(); // a reading
+        pool.check(); // still stuck: one more thread than are alive, not one more than the size
+        assertThat(ran.await(5, TimeUnit.SECONDS)).as("the new task ran").isTrue();
+        release.countDown();
+    }
+}
