@@ -24,7 +24,7 @@ final class ElasticPool extends ThreadPoolExecutor {
     private final int ceiling;
     private volatile int floor;
     private final AtomicBoolean watching = new AtomicBoolean();
-    private long completedAtLastCheck; // only the check touches it
+    private long completedAtLastCheck; // written by each check; reset by watch() before the first of a series
 
     /** {@code floor} threads while work moves, up to {@code ceiling} while it is stuck. */
     ElasticPool(int floor, int ceiling, ScheduledExecutorService scheduler) {
@@ -40,10 +40,6 @@ final class ElasticPool extends ThreadPoolExecutor {
         if (threads < 1 || threads > ceiling) throw new IllegalArgumentException("floor " + threads + ", ceiling " + ceiling);
         floor = threads;
         resize(threads);
-    }
-
-    int floor() {
-        return floor;
     }
 
     @Override public void execute(Runnable task) {

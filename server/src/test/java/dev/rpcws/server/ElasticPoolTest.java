@@ -52,17 +52,7 @@ class ElasticPoolTest {
     void itNeverGrowsPastItsCeilingAndQueuedTasksRunOnceThreadsFree() throws Exception {
         pool = new ElasticPool(1, 3, scheduler);
         CountDownLatch release = new CountDownLatch(1);
-        CountDownLatch done = new CountDownLatch(5);
-        for (int i = 0; i < 5; i++) {
-            pool.execute(() -> {
-                try {
-                    release.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                done.countDown();
-            });
-        }
+        CountDownLatch done = blocked(5, release);
         Poll.until("the pool grows to its ceiling", Duration.ofSeconds(5), () -> pool.getPoolSize() == 3);
         Thread.sleep(10 * ElasticPool.CHECK_MILLIS); // several more checks while every thread stays stuck
         assertThat(pool.getLargestPoolSize()).isEqualTo(3);
@@ -78,15 +68,7 @@ class ElasticPoolTest {
         stopped.shutdown(); // no timed checks: this test makes each check itself
         pool = new ElasticPool(1, 50, stopped);
         CountDownLatch release = new CountDownLatch(1);
-        for (int i = 0; i < 6; i++) {
-            pool.execute(() -> {
-                try {
-                    release.await(20, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-        }
+        blocked(6, release);
         for (int i = 0; i < 20 && pool.getActiveCount() < 6; i++) {
             pool.check();
             Thread.sleep(20); // the new thread takes a queued task
@@ -101,5 +83,21 @@ class ElasticPoolTest {
         pool.check(); // still stuck: one more thread than are alive, not one more than the size
         assertThat(ran.await(5, TimeUnit.SECONDS)).as("the new task ran").isTrue();
         release.countDown();
+    }
+
+    /** Queues {@code n} tasks that each wait for {@code release} (20 s at most); the latch counts them out. */
+    private CountDownLatch blocked(int n, CountDownLatch release) {
+        CountDownLatch done = new CountDownLatch(n);
+        for (int i = 0; i < n; i++) {
+            pool.execute(() -> {
+                try {
+                    release.await(20, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                done.countDown();
+            });
+        }
+        return done;
     }
 }
