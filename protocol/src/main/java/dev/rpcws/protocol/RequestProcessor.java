@@ -129,11 +129,12 @@ public final class RequestProcessor {
                 failure = e;
             }
         }
-        boolean loggedIn = failure == null && result != null && result.isBoolean() && result.booleanValue();
-        if (login && !loggedIn) peer.loginFailed();
+        // Only rpc.login logs in, and only when its handler returned exactly true (the reference's `response === true`).
+        boolean authenticated = login && failure == null && result != null && result.isBoolean() && result.booleanValue();
+        if (login && !authenticated) peer.loginFailed();
         if (id == null) return null; // a login sent as a notification never logs in
         if (failure != null) return Frames.error(login ? loginFailure(failure) : errorFor(failure), id);
-        if (loggedIn) peer.logIn();
+        if (authenticated) peer.logIn();
         return Frames.result(result, id);
     }
 

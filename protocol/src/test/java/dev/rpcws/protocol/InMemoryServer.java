@@ -1,0 +1,183 @@
+package dev.rpcws.protocol;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The processing rules with everything a server adds taken away: namespaces of methods and events, and
+ * connections that are {@link Peer}s whose replies and events land in an in-memory inbox. No sockets, no threads
+ * of its own.
+ */
+final class InMemoryServer {
+    private final RequestProcessor processor = new RequestProcessor();
+    private final Map<String, Space> namespaces = new ConcurrentHashMap<>();
+
+    /** The namespace of a path, created if needed. */
+    Space of(String namespace) {
+        return namespaces.computeIfAbsent(namespace, Space::new);
+    }
+
+    /** A new connection to {@code namespace}; {@code socketId} null picks a random UUID, as the reference does. */
+    Connection connect(String namespace, String socketId) {
+        return new Connection(of(namespace), socketId == null ? UUID.randomUUID().toString() : socketId);
+    }
+
+    /** {@code server.emit(event, ...args)}: every namespace that declared the event, params flattened. */
+    void emit(String event, List<JsonNode> args) {
+        JsonNode params = EventParams.forGlobalEmit(args);
+        for (Space s : namespaces.values()) s.deliver(event, params);
+    }
+
+    /** {@code server.of(ns).emit(event, ...args)}: never flattened. */
+    void emitIn(String namespace, String event, List<JsonNode> args) {
+        of(namespace).deliver(event, EventParams.forNamespaceEmit(args));
+    }
+
+    static final class Space {
+        final String name;
+        final Map<String, Registered> methods = new ConcurrentHashMap<>();
+        final Map<String, Declared> events = new ConcurrentHashMap<>();
+
+        Space(String name) {
+            this.name = name;
+        }
+
+        Registered register(String method, MethodHandler handler) {
+            Registered r = new Registered(handler);
+            methods.put(method, r);
+            return r;
+        }
+
+        Declared event(String event) {
+            Declared d = new Declared();
+            events.put(event, d);
+            return d;
+        }
+
+        private void deliver(String event, JsonNode params) {
+            Declared d = events.get(event);
+            if (d == null) return;
+            String frame = Json.write(Frames.notification(event, params));
+            for (Connection c : d.subscribers) c.inbox.add(frame);
+        }
+    }
+
+    static final class Registered implements Peer.Method {
+        private final MethodHandler handler;
+        private volatile boolean isProtected;
+
+        Registered(MethodHandler handler) {
+            this.handler = handler;
+        }
+
+        Registered protect() {
+            isProtected = true;
+            return this;
+        }
+
+        @Override public MethodHandler handler() { return handler; }
+        @Override public boolean isProtected() { return isProtected; }
+    }
+
+    static final class Declared implements Peer.Event {
+        final Set<Connection> subscribers = ConcurrentHashMap.newKeySet();
+        private volatile boolean isProtected;
+
+        Declared protect() {
+            isProtected = true;
+            return this;
+        }
+
+        @Override public boolean isProtected() { return isProtected; }
+    }
+
+    /** One connection: what it sends goes through the processor, what it would receive lands in its inbox. */
+    final class Connection implements Peer {
+        private final Space space;
+        private final String socketId;
+        private final BlockingQueue<String> inbox = new LinkedBlockingQueue<>();
+        private volatile boolean loggedIn;
+        private volatile int logIns;
+        private volatile int failedLogins;
+
+        private Connection(Space space, String socketId) {
+            this.space = space;
+            this.socketId = socketId;
+        }
+
+        /** Sends a text frame; its reply (if any) arrives in the inbox when the processor completes it. */
+        void send(String frame) {
+            processor.process(frame, this).thenAccept(reply -> {
+                if (reply != null) inbox.add(Json.write(reply));
+            });
+        }
+
+        /** The next frame received, or null if none arrives within {@code timeout}. */
+        String next(Duration timeout) {
+            try {
+                return inbox.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /** A frame already received, or null: for replies that complete synchronously. */
+        String poll() {
+            return inbox.poll();
+        }
+
+        /** The events this connection is subscribed to, in no particular order. */
+        Set<String> subscriptions() {
+            Set<String> out = new LinkedHashSet<>();
+            for (Map.Entry<String, Declared> e : new LinkedHashMap<>(space.events).entrySet()) {
+                if (e.getValue().subscribers.contains(this)) out.add(e.getKey());
+            }
+            return out;
+        }
+
+        int logIns() {
+            return logIns;
+        }
+
+        int failedLogins() {
+            return failedLogins;
+        }
+
+        @Override public String socketId() { return socketId; }
+        @Override public String namespace() { return space.name; }
+        @Override public boolean loggedIn() { return loggedIn; }
+        @Override public Method method(String name) { return space.methods.get(name); }
+        @Override public Event event(String name) { return space.events.get(name); }
+
+        @Override public void logIn() {
+            logIns++;
+            loggedIn = true;
+        }
+
+        @Override public void loginFailed() {
+            failedLogins++;
+        }
+
+        @Override public boolean subscribe(String event) {
+            Declared d = space.events.get(event);
+            return d != null && d.subscribers.add(this);
+        }
+
+        @Override public boolean unsubscribe(String event) {
+            Declared d = space.events.get(event);
+            return d != null && d.subscribers.remove(this);
+        }
+    }
+}
