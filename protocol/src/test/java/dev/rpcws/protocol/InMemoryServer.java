@@ -1,8 +1,12 @@
 package dev.rpcws.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rpcws.protocol.fixture.CompatFixture;
 
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -17,9 +21,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The processing rules with everything a server adds taken away: namespaces of methods and events, and
  * connections that are {@link Peer}s whose replies and events land in an in-memory inbox. No sockets, no threads
- * of its own.
+ * of its own. It takes the compat fixture as the Jetty server does.
  */
-final class InMemoryServer {
+final class InMemoryServer implements CompatFixture.Target {
     private final RequestProcessor processor = new RequestProcessor();
     private final Map<String, Space> namespaces = new ConcurrentHashMap<>();
 
@@ -31,6 +35,29 @@ final class InMemoryServer {
     /** A new connection to {@code namespace}; {@code socketId} null picks a random UUID, as the reference does. */
     Connection connect(String namespace, String socketId) {
         return new Connection(of(namespace), socketId == null ? UUID.randomUUID().toString() : socketId);
+    }
+
+    /** A connection to a URL's path and query: the path is the namespace ({@code /} when empty), {@code socket_id} the id. */
+    Connection connect(String pathAndQuery) {
+        int q = pathAndQuery.indexOf('?');
+        String path = q < 0 ? pathAndQuery : pathAndQuery.substring(0, q);
+        String socketId = null;
+        if (q >= 0) {
+            for (String pair : pathAndQuery.substring(q + 1).split("&")) {
+                if (pair.startsWith("socket_id=")) socketId = pair.substring("socket_id=".length());
+            }
+        }
+        return connect(path.isEmpty() ? "/" : path, socketId);
+    }
+
+    @Override public void method(String namespace, String name, MethodHandler handler, boolean isProtected) {
+        Registered r = of(namespace).register(name, handler);
+        if (isProtected) r.protect();
+    }
+
+    @Override public void event(String namespace, String name, boolean isProtected) {
+        Declared d = of(namespace).event(name);
+        if (isProtected) d.protect();
     }
 
     /** {@code server.emit(event, ...args)}: every namespace that declared the event, params flattened. */
@@ -46,11 +73,23 @@ final class InMemoryServer {
 
     static final class Space {
         final String name;
-        final Map<String, Registered> methods = new ConcurrentHashMap<>();
+        final Map<String, Registered> methods = Collections.synchronizedMap(new LinkedHashMap<>());
         final Map<String, Declared> events = new ConcurrentHashMap<>();
 
         Space(String name) {
             this.name = name;
+            register("__listMethods", (params, ctx) -> methodNames());
+        }
+
+        /** The reference's {@code __listMethods}: {@code Object.keys} of the methods, so JavaScript key order. */
+        private ArrayNode methodNames() {
+            ObjectNode keys = Json.object();
+            synchronized (methods) {
+                methods.keySet().forEach(keys::putNull);
+            }
+            ArrayNode out = Json.array();
+            keys.fieldNames().forEachRemaining(out::add);
+            return out;
         }
 
         Registered register(String method, MethodHandler handler) {
@@ -131,6 +170,11 @@ final class InMemoryServer {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
+        }
+
+        /** Leaves: drops the subscriptions, as a closed socket's are. */
+        void close() {
+            for (Declared d : space.events.values()) d.subscribers.remove(this);
         }
 
         /** A frame already received, or null: for replies that complete synchronously. */

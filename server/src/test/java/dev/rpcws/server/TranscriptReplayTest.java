@@ -1,8 +1,9 @@
 package dev.rpcws.server;
 
+import dev.rpcws.protocol.Transcript;
 import dev.rpcws.testkit.ProcessServer;
 import dev.rpcws.testkit.ServerUnderTest;
-import dev.rpcws.testkit.Transcript;
+import dev.rpcws.testkit.TranscriptTarget;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,7 +34,7 @@ class TranscriptReplayTest {
     }
 
     static Stream<Arguments> cases() {
-        List<Transcript> all = Transcript.all();
+        List<Transcript> all = TranscriptTarget.transcripts();
         assertThat(all).hasSizeGreaterThanOrEqualTo(6);
         return all.stream().flatMap(t -> Stream.of(Arguments.of(t, "jetty"), Arguments.of(t, "node")));
     }
@@ -41,6 +42,6 @@ class TranscriptReplayTest {
     @ParameterizedTest(name = "{0} on {1}")
     @MethodSource("cases")
     void replays(Transcript transcript, String server) {
-        transcript.replay(server.equals("jetty") ? jetty : node);
+        transcript.replay(new TranscriptTarget(server.equals("jetty") ? jetty : node));
     }
 }

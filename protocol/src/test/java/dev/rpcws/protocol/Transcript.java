@@ -1,6 +1,6 @@
-package dev.rpcws.testkit;
+package dev.rpcws.protocol;
 
-import dev.rpcws.protocol.Json;
+import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,8 +17,9 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * A golden transcript (protocol/transcripts/README.md) and its replay against a server under test:
- * every expected frame must arrive exactly, in order, on its connection.
+ * A golden transcript (protocol/transcripts/README.md) and its replay against a {@link Target}: every expected
+ * frame must arrive exactly, in order, on its connection. The one reader of the format: the protocol core
+ * replays the transcripts in memory, the server tests over sockets.
  */
 public final class Transcript {
     private static final Pattern LINE = Pattern.compile("^(>>bin|>>|<<|!emit(?:@(\\S+))?)(?:\\[(\\w+)(?: (\\w+))?])?\\s?(.*)$");
@@ -26,6 +27,33 @@ public final class Transcript {
     private static final String END_CALL = "{\"jsonrpc\":\"2.0\",\"method\":\"__listMethods\",\"id\":\"end\"}";
     private static final String UUID_V4 = "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}";
     private static final String JSON_STRING_BODY = "[^\"\\\\]*(?:\\\\.[^\"\\\\]*)*";
+
+    /** What a transcript is replayed against. */
+    public interface Target {
+        /** {@code jetty} (rpcws) or {@code node} (the reference): lines tagged for the other one are skipped. */
+        String name();
+
+        /** Opens a connection; {@code pathAndQuery} is empty for a URL without a path. */
+        Connection connect(String pathAndQuery);
+
+        /** {@code server.emit(event, ...args)}, or {@code server.of(namespace).emit(...)} when namespace is not null. */
+        void emit(String namespace, String event, List<JsonNode> args);
+    }
+
+    /** One connection of a {@link Target}. */
+    public interface Connection extends AutoCloseable {
+        void send(String text);
+
+        /** Sends a binary frame carrying the UTF-8 bytes of {@code text}. */
+        void sendBinary(String text);
+
+        /** The next frame received, or null when none arrives within {@code timeout}. */
+        Frame next(Duration timeout);
+
+        @Override void close();
+    }
+
+    public record Frame(String text, boolean binary) {}
 
     private final String name;
     private final List<String> lines;
@@ -35,9 +63,9 @@ public final class Transcript {
         this.lines = lines;
     }
 
-    /** Every transcript in protocol/transcripts. */
-    public static List<Transcript> all() {
-        try (Stream<Path> files = Files.list(Repo.path("protocol/transcripts"))) {
+    /** Every transcript in {@code directory} (protocol/transcripts), by file name. */
+    public static List<Transcript> all(Path directory) {
+        try (Stream<Path> files = Files.list(directory)) {
             return files.filter(p -> p.toString().endsWith(".txt")).sorted().map(Transcript::read).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -56,10 +84,10 @@ public final class Transcript {
         return name;
     }
 
-    /** Replays the transcript against {@code server}; throws an AssertionError naming the exchange that differed. */
-    public void replay(ServerUnderTest server) {
-        Map<String, RawClient> connections = new LinkedHashMap<>();
-        RawClient current = null;
+    /** Replays the transcript against {@code target}; throws an AssertionError naming the exchange that differed. */
+    public void replay(Target target) {
+        Map<String, Connection> connections = new LinkedHashMap<>();
+        Connection current = null;
         String exchange = "(start)";
         try {
             for (int i = 0; i < lines.size(); i++) {
@@ -70,7 +98,7 @@ public final class Transcript {
                 if (line.startsWith("#")) continue;
                 if (line.startsWith("@connect ")) {
                     String[] parts = (line.substring(9) + " ").split(" ", 2);
-                    current = RawClient.connect(uri(server, parts[1].trim()));
+                    current = target.connect(parts[1].trim());
                     connections.put(parts[0], current);
                     continue;
                 }
@@ -82,32 +110,28 @@ public final class Transcript {
                 Matcher m = LINE.matcher(line);
                 if (!m.matches()) throw new IllegalArgumentException(where + ": cannot read line: " + line);
                 String only = m.group(3);
-                if (only != null && !only.equals(server.name())) continue;
+                if (only != null && !only.equals(target.name())) continue;
                 String op = m.group(1);
                 String body = m.group(5);
                 if (op.equals(">>")) current.send(body);
                 else if (op.equals(">>bin")) current.sendBinary(body);
                 else if (op.equals("<<")) expect(current, body, where);
-                else emit(server, m.group(2), body, where);
+                else emit(target, m.group(2), body, where);
             }
-            for (Map.Entry<String, RawClient> c : connections.entrySet()) {
+            for (Map.Entry<String, Connection> c : connections.entrySet()) {
                 c.getValue().send(END_CALL);
-                String got = c.getValue().nextText();
-                if (!got.contains("\"id\":\"end\"")) {
+                Frame got = c.getValue().next(FRAME_TIMEOUT);
+                if (got == null || !got.text().contains("\"id\":\"end\"")) {
                     throw new AssertionError(name + " connection " + c.getKey() + ": unexpected frame after the last exchange: " + got);
                 }
             }
         } finally {
-            connections.values().forEach(RawClient::close);
+            connections.values().forEach(Connection::close);
         }
     }
 
-    private static java.net.URI uri(ServerUnderTest server, String pathAndQuery) {
-        return pathAndQuery.isEmpty() ? java.net.URI.create("ws://127.0.0.1:" + server.port()) : server.wsUri(pathAndQuery);
-    }
-
-    private static void expect(RawClient c, String expected, String where) {
-        RawClient.Frame f = c.next(FRAME_TIMEOUT);
+    private static void expect(Connection c, String expected, String where) {
+        Frame f = c.next(FRAME_TIMEOUT);
         if (f == null) throw new AssertionError(where + ": expected " + expected + " but no frame arrived within " + FRAME_TIMEOUT.toSeconds() + " s");
         if (f.binary()) throw new AssertionError(where + ": the server replied with a binary frame: " + f.text());
         if (!matches(expected, f.text())) throw new AssertionError(where + ":\n  expected " + expected + "\n  received " + f.text());
@@ -132,17 +156,15 @@ public final class Transcript {
         return actual.matches(regex.toString());
     }
 
-    private static void emit(ServerUnderTest server, String namespace, String argsJson, String where) {
+    private static void emit(Target target, String namespace, String argsJson, String where) {
         String[] parts = argsJson.split(" ", 2);
-        List<com.fasterxml.jackson.databind.JsonNode> args = new ArrayList<>();
+        List<JsonNode> args = new ArrayList<>();
         try {
             Json.parse(parts[1]).forEach(args::add);
         } catch (Json.JsonSyntaxException e) {
             throw new IllegalArgumentException(where + ": bad emit arguments " + parts[1], e);
         }
-        var array = args.toArray(new com.fasterxml.jackson.databind.JsonNode[0]);
-        if (namespace == null) server.admin().emit(parts[0], array);
-        else server.admin().emitIn(namespace, parts[0], array);
+        target.emit(namespace, parts[0], args);
     }
 
     @Override public String toString() {
