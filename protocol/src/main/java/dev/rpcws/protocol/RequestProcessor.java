@@ -91,9 +91,9 @@ public final class RequestProcessor {
 
         String name = method.textValue();
         switch (name) {
-            case "rpc.on": return reply(subscribe(params, replyId, peer));
-            case "rpc.off": return reply(unsubscribe(params, replyId, peer));
-            case "rpc.login":
+            case Wire.SUBSCRIBE: return reply(subscribe(params, replyId, peer));
+            case Wire.UNSUBSCRIBE: return reply(unsubscribe(params, replyId, peer));
+            case Wire.LOGIN:
                 if (!Js.truthy(params)) return reply(Frames.error(RpcErrors.paramsNotFound(), replyId));
                 break;
             default:
@@ -119,7 +119,7 @@ public final class RequestProcessor {
 
     /** The reply to a handler's outcome, or null for a notification (executed, never answered). */
     private static JsonNode outcome(String name, Object value, Throwable failure, JsonNode id, Peer peer) {
-        boolean login = "rpc.login".equals(name);
+        boolean login = Wire.LOGIN.equals(name);
         if (id == null && !login) return null;
         JsonNode result = null;
         if (failure == null) {
@@ -164,11 +164,11 @@ public final class RequestProcessor {
             String event = Js.string(element);
             Peer.Event declared = peer.event(event);
             if (declared == null) {
-                statuses.put(event, "provided event invalid");
+                statuses.put(event, Wire.STATUS_EVENT_INVALID);
             } else if (declared.isProtected() && !peer.loggedIn()) {
                 return Frames.error(RpcErrors.eventForbidden(), id);
             } else {
-                statuses.put(event, peer.subscribe(event) ? "ok" : "socket has already been subscribed to event");
+                statuses.put(event, peer.subscribe(event) ? Wire.STATUS_OK : Wire.STATUS_ALREADY_SUBSCRIBED);
             }
         }
         return Frames.result(statuses, id);
@@ -181,8 +181,8 @@ public final class RequestProcessor {
         ObjectNode statuses = Json.object();
         for (JsonNode element : params) {
             String event = Js.string(element);
-            if (peer.event(event) == null) statuses.put(event, "provided event invalid");
-            else statuses.put(event, peer.unsubscribe(event) ? "ok" : "not subscribed");
+            if (peer.event(event) == null) statuses.put(event, Wire.STATUS_EVENT_INVALID);
+            else statuses.put(event, peer.unsubscribe(event) ? Wire.STATUS_OK : Wire.STATUS_NOT_SUBSCRIBED);
         }
         return Frames.result(statuses, id);
     }

@@ -8,6 +8,7 @@ import dev.rpcws.protocol.Frames;
 import dev.rpcws.protocol.Json;
 import dev.rpcws.protocol.MethodHandler;
 import dev.rpcws.protocol.Peer;
+import dev.rpcws.protocol.Wire;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +41,7 @@ public final class Namespace {
     Namespace(String name, RpcServer server) {
         this.name = name;
         this.server = server;
-        register("__listMethods", (params, ctx) -> jsKeyOrder(methodOrder));
+        register(Wire.LIST_METHODS, (params, ctx) -> jsKeyOrder(methodOrder));
     }
 
     public String name() {

@@ -3,6 +3,7 @@ package dev.rpcws.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rpcws.protocol.Json;
 import dev.rpcws.protocol.Peer;
+import dev.rpcws.protocol.Wire;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.core.CloseStatus;
 import org.eclipse.jetty.websocket.core.CoreSession;
@@ -42,7 +43,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class RpcConnection implements FrameHandler, Peer {
     private static final Logger LOG = LoggerFactory.getLogger(RpcConnection.class);
-    private static final ByteBuffer PING_PAYLOAD = ByteBuffer.wrap("rpcws".getBytes(StandardCharsets.US_ASCII)).asReadOnlyBuffer();
     /** How long a frame task may stay on one frame while others wait before they get a task of their own. */
     static final long STALL_MILLIS = 20;
     /** Replies a frame task batches at most before it writes them. */
@@ -422,7 +422,7 @@ final class RpcConnection implements FrameHandler, Peer {
         LOG.info("evicting {} on {}: {}", socketId, namespace.name(), reason);
         leave();
         c.close(code, reason, Callback.NOOP);
-        server.scheduler().schedule(c::abort, ServerOptions.CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        server.scheduler().schedule(c::abort, Wire.CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Closes normally (server shutdown, namespace closed); completes once the close frame is written. */
@@ -453,7 +453,7 @@ final class RpcConnection implements FrameHandler, Peer {
         CoreSession c = core;
         if (gone.get() || c == null || !c.isOutputOpen()) return;
         long sentAt = System.nanoTime();
-        c.sendFrame(new Frame(OpCode.PING, true, PING_PAYLOAD.duplicate()), Callback.NOOP, false);
+        c.sendFrame(new Frame(OpCode.PING, true, Wire.pingPayload()), Callback.NOOP, false);
         server.metrics().pingSent();
         server.scheduler().schedule(() -> checkPong(sentAt), options.pongTimeout().toMillis(), TimeUnit.MILLISECONDS);
         scheduleNextPing();

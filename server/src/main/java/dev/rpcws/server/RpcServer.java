@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.rpcws.protocol.EventParams;
 import dev.rpcws.protocol.MethodHandler;
 import dev.rpcws.protocol.RequestProcessor;
+import dev.rpcws.protocol.Wire;
 import dev.rpcws.server.admin.AdminApi;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
@@ -117,7 +118,7 @@ public final class RpcServer implements AutoCloseable {
 
     /** Installs the {@code rpc.login} handler of the root namespace: a connection logs in when it returns {@code true}. */
     public Registration setAuth(MethodHandler login) {
-        return of(ROOT).register("rpc.login", login);
+        return of(ROOT).register(Wire.LOGIN, login);
     }
 
     /** The namespace of a URL path, created if needed. */
@@ -150,7 +151,7 @@ public final class RpcServer implements AutoCloseable {
     public void closeNamespace(String namespace) {
         Namespace ns = namespaces.remove(namespace);
         if (ns == null) return;
-        for (RpcConnection c : List.copyOf(ns.connections())) c.close(1000, "Namespace closed");
+        for (RpcConnection c : List.copyOf(ns.connections())) c.close(Wire.CLOSE_NORMAL, "Namespace closed");
     }
 
     // ---- life cycle ----
@@ -231,11 +232,11 @@ public final class RpcServer implements AutoCloseable {
     @Override public void close() {
         List<CompletableFuture<Void>> closing = new ArrayList<>();
         for (Namespace ns : namespaces.values()) {
-            for (RpcConnection c : List.copyOf(ns.connections())) closing.add(c.close(1001, "Server shutting down"));
+            for (RpcConnection c : List.copyOf(ns.connections())) closing.add(c.close(Wire.CLOSE_GOING_AWAY, "Server shutting down"));
         }
         // Stopping Jetty right away could cut the close frames off (clients would see 1006, not 1001).
         try {
-            CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).get(ServerOptions.CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).get(Wire.CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {

@@ -1,14 +1,17 @@
 package dev.rpcws.server;
 
+import dev.rpcws.protocol.RequestProcessor;
+import dev.rpcws.protocol.Wire;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * Everything configurable about a server, with the defaults the CLI documents. Limits the reference lacks
- * (heartbeat, queue bounds, batch length) are on by default with generous values; each outcome is
- * documented in the README's limits table.
+ * Everything configurable about a server. The builder holds every default once, and the CLI shows and uses
+ * the same ones. Limits the reference lacks (heartbeat, queue bounds, batch length) are on by default with
+ * generous values; each outcome is documented in the README's limits table.
  */
 public record ServerOptions(
         String host,
@@ -40,12 +43,10 @@ public record ServerOptions(
     }
 
     /** Close code when a peer does not answer pings: Going Away. */
-    public static final int CLOSE_PING_TIMEOUT = 1001;
+    public static final int CLOSE_PING_TIMEOUT = Wire.CLOSE_GOING_AWAY;
     /** Close code when a peer does not read fast enough, or fails to log in too often: Policy Violation. */
-    public static final int CLOSE_SLOW_CONSUMER = 1008;
-    public static final int CLOSE_FAILED_LOGINS = 1008;
-    /** How long an evicted peer gets to complete the close handshake before the socket is aborted. */
-    static final Duration CLOSE_GRACE = Duration.ofSeconds(1);
+    public static final int CLOSE_SLOW_CONSUMER = Wire.CLOSE_POLICY_VIOLATION;
+    public static final int CLOSE_FAILED_LOGINS = Wire.CLOSE_POLICY_VIOLATION;
 
     public ServerOptions {
         Objects.requireNonNull(host, "host");
@@ -67,14 +68,12 @@ public record ServerOptions(
         private int port = 8080;
         private String adminHost = "127.0.0.1";
         private int adminPort = -1;
-        /** Under the 60 s idle cut-off of common proxies (nginx, load balancers). */
-        private Duration pingInterval = Duration.ofSeconds(30);
-        private Duration pongTimeout = Duration.ofSeconds(10);
+        private Duration pingInterval = Wire.DEFAULT_PING_INTERVAL;
+        private Duration pongTimeout = Wire.DEFAULT_PONG_TIMEOUT;
         /** None, like the reference: liveness is the heartbeat's job. */
         private Duration idleTimeout = Duration.ZERO;
-        /** Far above any sane JSON-RPC message, far below the reference's 100 MiB. */
-        private long maxMessageBytes = 16L * 1024 * 1024;
-        private int maxBatch = 1000;
+        private long maxMessageBytes = Wire.DEFAULT_MAX_MESSAGE_BYTES;
+        private int maxBatch = RequestProcessor.DEFAULT_MAX_BATCH;
         /** Like OkHttp's outbound cap: a peer that falls this far behind is cut off rather than buffered. */
         private long maxQueuedBytes = 16L * 1024 * 1024;
         private int maxInFlight = 1024;

@@ -27,47 +27,52 @@ import java.util.concurrent.CountDownLatch;
 public final class ServerMain implements Callable<Integer> {
     enum Fixture { compat, none }
 
+    /** The library's defaults: the options below start from them, and --help shows them. */
+    private static final ServerOptions DEFAULTS = ServerOptions.builder().build();
+    /** Unlike the library, which leaves it off, the runnable server has its admin API on by default. */
+    private static final int DEFAULT_ADMIN_PORT = 8081;
+
     @Option(names = "--host", description = "Interface for WebSocket connections (default: ${DEFAULT-VALUE}).")
-    String host = "127.0.0.1";
+    String host = DEFAULTS.host();
 
     @Option(names = "--port", description = "WebSocket port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
-    int port = 8080;
+    int port = DEFAULTS.port();
 
     @Option(names = "--admin-host", description = "Interface for the admin HTTP API (default: ${DEFAULT-VALUE}).")
-    String adminHost = "127.0.0.1";
+    String adminHost = DEFAULTS.adminHost();
 
     @Option(names = "--admin-port", description = "Admin HTTP API port; 0 picks a free one, -1 disables it (default: ${DEFAULT-VALUE}).")
-    int adminPort = 8081;
+    int adminPort = DEFAULT_ADMIN_PORT;
 
     @Option(names = "--fixture", description = "Methods and events to load: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     Fixture fixture = Fixture.compat;
 
     @Option(names = "--ping-interval", paramLabel = "MS", description = "Server ping interval in ms; 0 disables heartbeats (default: ${DEFAULT-VALUE}).")
-    long pingIntervalMs = 30_000;
+    long pingIntervalMs = DEFAULTS.pingInterval().toMillis();
 
     @Option(names = "--pong-timeout", paramLabel = "MS", description = "A peer silent this long after a ping is closed with 1001 (default: ${DEFAULT-VALUE}).")
-    long pongTimeoutMs = 10_000;
+    long pongTimeoutMs = DEFAULTS.pongTimeout().toMillis();
 
     @Option(names = "--idle-timeout", paramLabel = "MS", description = "Close connections idle this long; 0 = never, like the reference (default: ${DEFAULT-VALUE}).")
-    long idleTimeoutMs = 0;
+    long idleTimeoutMs = DEFAULTS.idleTimeout().toMillis();
 
     @Option(names = "--max-message-size", paramLabel = "BYTES", description = "Larger messages are refused with close 1009 (default: ${DEFAULT-VALUE}).")
-    long maxMessageBytes = 16L * 1024 * 1024;
+    long maxMessageBytes = DEFAULTS.maxMessageBytes();
 
     @Option(names = "--max-batch", paramLabel = "N", description = "Longer batches get one -32600 error (default: ${DEFAULT-VALUE}).")
-    int maxBatch = 1000;
+    int maxBatch = DEFAULTS.maxBatch();
 
     @Option(names = "--max-queued-bytes", paramLabel = "BYTES", description = "A peer with more unsent output is closed with 1008 (default: ${DEFAULT-VALUE}).")
-    long maxQueuedBytes = 16L * 1024 * 1024;
+    long maxQueuedBytes = DEFAULTS.maxQueuedBytes();
 
     @Option(names = "--max-in-flight", paramLabel = "N", description = "Unanswered frames per connection before its reads pause (default: ${DEFAULT-VALUE}).")
-    int maxInFlight = 1024;
+    int maxInFlight = DEFAULTS.maxInFlight();
 
     @Option(names = "--max-connections", paramLabel = "N", description = "Further upgrades get HTTP 503; 0 = unlimited (default: ${DEFAULT-VALUE}).")
-    int maxConnections = 0;
+    int maxConnections = DEFAULTS.maxConnections();
 
     @Option(names = "--permessage-deflate", description = "Accept permessage-deflate (declined by default, as the reference does).")
-    boolean perMessageDeflate;
+    boolean perMessageDeflate = DEFAULTS.perMessageDeflate();
 
     @Option(names = "--tls-port", paramLabel = "PORT", description = "Also serve wss:// on this port (0 picks a free one); needs --tls-keystore.")
     Integer tlsPort;
@@ -86,7 +91,7 @@ public final class ServerMain implements Callable<Integer> {
     List<String> allowedOrigins = new ArrayList<>();
 
     @Option(names = "--reject-missing-origin", description = "With --allowed-origin: refuse upgrades without an Origin header too (by default non-browser clients, which send none, pass).")
-    boolean rejectMissingOrigin;
+    boolean rejectMissingOrigin = !DEFAULTS.allowMissingOrigin();
 
     @Option(names = "--token", paramLabel = "TOKEN=IDENTITY", description = "Require a bearer token at the upgrade (Authorization: Bearer or ?token=); repeatable. Missing or unknown: 401.")
     Map<String, String> tokens = new LinkedHashMap<>();
@@ -95,7 +100,7 @@ public final class ServerMain implements Callable<Integer> {
     boolean tokenLogsIn;
 
     @Option(names = "--max-failed-logins", paramLabel = "N", description = "Close a connection with 1008 after N failed rpc.login attempts; 0 = never (default: ${DEFAULT-VALUE}).")
-    int maxFailedLogins = 5;
+    int maxFailedLogins = DEFAULTS.maxFailedLogins();
 
     @Option(names = "--admin-token", paramLabel = "TOKEN", defaultValue = "${env:RPCWS_ADMIN_TOKEN}",
             description = "Bearer token the admin API requires (all but /health); required to bind it beyond loopback (default: the environment variable RPCWS_ADMIN_TOKEN).")
