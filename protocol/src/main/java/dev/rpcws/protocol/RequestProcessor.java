@@ -155,36 +155,48 @@ public final class RequestProcessor {
         return t instanceof RpcException rpc ? rpc.error() : RpcErrors.handlerFailure(t);
     }
 
-    /** {@code rpc.on}: always answered; a protected event before login aborts the rest of the list. */
+    /**
+     * {@code rpc.on}: always answered; a protected event before login aborts the rest of the list. The reference
+     * finds an event by strict equality among the declared names, so only a string element can name one
+     * ({@code ["newsUpdate"]} as an element does not), and reports each element under its {@code String()}.
+     */
     private static ObjectNode subscribe(JsonNode params, JsonNode id, Peer peer) {
         if (!Js.truthy(params)) return Frames.error(RpcErrors.eventNotProvided(), id);
         if (!params.isArray()) return Frames.error(RpcErrors.invalidParams("Event names must be an array"), id);
         ObjectNode statuses = Json.object();
         for (JsonNode element : params) {
-            String event = Js.string(element);
-            Peer.Event declared = peer.event(event);
+            String key = Js.string(element);
+            Peer.Event declared = element.isTextual() ? peer.event(element.textValue()) : null;
             if (declared == null) {
-                statuses.put(event, Wire.STATUS_EVENT_INVALID);
+                putStatus(statuses, key, Wire.STATUS_EVENT_INVALID);
             } else if (declared.isProtected() && !peer.loggedIn()) {
                 return Frames.error(RpcErrors.eventForbidden(), id);
             } else {
-                statuses.put(event, peer.subscribe(event) ? Wire.STATUS_OK : Wire.STATUS_ALREADY_SUBSCRIBED);
+                putStatus(statuses, key, peer.subscribe(key) ? Wire.STATUS_OK : Wire.STATUS_ALREADY_SUBSCRIBED);
             }
         }
         return Frames.result(statuses, id);
     }
 
-    /** {@code rpc.off}: always answered, no login needed. */
+    /**
+     * {@code rpc.off}: always answered, no login needed. The reference looks the event up as a property key, so an
+     * element names the event its {@code String()} spells ({@code ["newsUpdate"]} does).
+     */
     private static ObjectNode unsubscribe(JsonNode params, JsonNode id, Peer peer) {
         if (!Js.truthy(params)) return Frames.error(RpcErrors.eventNotProvided(), id);
         if (!params.isArray()) return Frames.error(RpcErrors.invalidParams("Event names must be an array"), id);
         ObjectNode statuses = Json.object();
         for (JsonNode element : params) {
-            String event = Js.string(element);
-            if (peer.event(event) == null) statuses.put(event, Wire.STATUS_EVENT_INVALID);
-            else statuses.put(event, peer.unsubscribe(event) ? Wire.STATUS_OK : Wire.STATUS_NOT_SUBSCRIBED);
+            String key = Js.string(element);
+            if (peer.event(key) == null) putStatus(statuses, key, Wire.STATUS_EVENT_INVALID);
+            else putStatus(statuses, key, peer.unsubscribe(key) ? Wire.STATUS_OK : Wire.STATUS_NOT_SUBSCRIBED);
         }
         return Frames.result(statuses, id);
+    }
+
+    /** The reference's statuses are a plain JavaScript object, where setting {@code __proto__} to a string does nothing. */
+    private static void putStatus(ObjectNode statuses, String event, String status) {
+        if (!"__proto__".equals(event)) statuses.put(event, status);
     }
 
     private static CompletableFuture<JsonNode> reply(JsonNode frame) {

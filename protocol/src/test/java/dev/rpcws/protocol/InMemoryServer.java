@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -149,6 +150,8 @@ final class InMemoryServer implements CompatFixture.Target {
         private volatile boolean loggedIn;
         private volatile int logIns;
         private volatile int failedLogins;
+        /** Protected events this connection was subscribed to while it was not logged in: must stay empty. */
+        final Set<String> protectedBeforeLogin = ConcurrentHashMap.newKeySet();
 
         private Connection(Space space, String socketId) {
             this.space = space;
@@ -157,9 +160,14 @@ final class InMemoryServer implements CompatFixture.Target {
 
         /** Sends a text frame; its reply (if any) arrives in the inbox when the processor completes it. */
         void send(String frame) {
-            processor.process(frame, this).thenAccept(reply -> {
+            process(frame).thenAccept(reply -> {
                 if (reply != null) inbox.add(Json.write(reply));
             });
+        }
+
+        /** Runs a text frame through the processor and hands back its reply (null for none) instead of delivering it. */
+        CompletableFuture<JsonNode> process(String frame) {
+            return processor.process(frame, this);
         }
 
         /** The next frame received, or null if none arrives within {@code timeout}. */
@@ -216,6 +224,7 @@ final class InMemoryServer implements CompatFixture.Target {
 
         @Override public boolean subscribe(String event) {
             Declared d = space.events.get(event);
+            if (d != null && d.isProtected() && !loggedIn) protectedBeforeLogin.add(event);
             return d != null && d.subscribers.add(this);
         }
 
