@@ -15,14 +15,19 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The one JSON codec of rpcws. Reads strictly, as {@code JSON.parse} does, and writes exactly what
  * {@code JSON.stringify} would: JavaScript number formatting ({@code 2} not {@code 2.0}), JavaScript
- * object member order, lower-case hex in control-character escapes, no escaping of non-ASCII text.
+ * object member order, lower-case hex in control-character escapes, no escaping of non-ASCII text
+ * (characters outside the BMP included), and lone surrogates as lower-case {@code \\udxxx} escapes (ES2019's
+ * well-formed {@code JSON.stringify}), so that the UTF-8 on the wire is always valid.
  */
 public final class Json {
     private static final long MAX_SAFE_INTEGER = 9007199254740991L;
@@ -35,7 +40,7 @@ public final class Json {
 
     private static final ObjectMapper MAPPER = new ObjectMapper(new JsonFactoryBuilder()
             .characterEscapes(new JsEscapes())
-            .addDecorator((factory, generator) -> new JsNumberGenerator(generator))
+            .addDecorator((factory, generator) -> new JsGenerator(generator))
             .build())
             .setNodeFactory(NODES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -103,10 +108,27 @@ public final class Json {
         }
     }
 
-    /** Numbers are written as JavaScript writes them: a JS peer holds every number as a double. */
-    private static final class JsNumberGenerator extends JsonGeneratorDelegate {
-        JsNumberGenerator(JsonGenerator d) {
+    /**
+     * Numbers and strings are written as JavaScript writes them: a JS peer holds every number as a double, and
+     * Jackson would escape surrogates (in upper case, pairs included) where V8 writes pairs as themselves.
+     */
+    private static final class JsGenerator extends JsonGeneratorDelegate {
+        JsGenerator(JsonGenerator d) {
             super(d, false);
+        }
+
+        @Override public void writeString(String text) throws IOException {
+            if (text != null && JsQuoted.needs(text)) delegate.writeString(new JsQuoted(text));
+            else delegate.writeString(text);
+        }
+
+        @Override public void writeString(char[] text, int offset, int length) throws IOException {
+            writeString(new String(text, offset, length));
+        }
+
+        @Override public void writeFieldName(String name) throws IOException {
+            if (JsQuoted.needs(name)) delegate.writeFieldName(new JsQuoted(name));
+            else delegate.writeFieldName(name);
         }
 
         @Override public void writeNumber(double v) throws IOException {
@@ -134,13 +156,11 @@ public final class Json {
 
     /** {@code JSON.stringify}'s escapes: short forms where they exist, else lower-case hex escapes; nothing above 0x7F. */
     private static final class JsEscapes extends CharacterEscapes {
-        private final int[] ascii = standardAsciiEscapesForJSON();
-        private final SerializedString[] sequences = new SerializedString[32];
+        private static final String[] CONTROLS = new String[32];
 
-        JsEscapes() {
+        static {
             for (int c = 0; c < 32; c++) {
-                ascii[c] = ESCAPE_CUSTOM;
-                String seq = switch (c) {
+                CONTROLS[c] = switch (c) {
                     case '\b' -> "\\b";
                     case '\t' -> "\\t";
                     case '\n' -> "\\n";
@@ -148,7 +168,16 @@ public final class Json {
                     case '\r' -> "\\r";
                     default -> String.format("\\u%04x", c);
                 };
-                sequences[c] = new SerializedString(seq);
+            }
+        }
+
+        private final int[] ascii = standardAsciiEscapesForJSON();
+        private final SerializedString[] sequences = new SerializedString[32];
+
+        JsEscapes() {
+            for (int c = 0; c < 32; c++) {
+                ascii[c] = ESCAPE_CUSTOM;
+                sequences[c] = new SerializedString(CONTROLS[c]);
             }
         }
 
@@ -158,6 +187,104 @@ public final class Json {
 
         @Override public SerializableString getEscapeSequence(int ch) {
             return ch < 32 ? sequences[ch] : null;
+        }
+    }
+
+    /**
+     * A string holding surrogates, quoted as {@code JSON.stringify} quotes it: a pair as the character itself, a lone
+     * surrogate as a lower-case {@code \\udxxx} escape. Jackson's escapes cannot see a character's neighbour, so
+     * such strings (rare) are quoted here; every other string takes Jackson's path with {@link JsEscapes}.
+     */
+    private static final class JsQuoted implements SerializableString {
+        private final String value;
+        private final String quoted;
+        private final byte[] quotedUtf8;
+
+        JsQuoted(String value) {
+            this.value = value;
+            this.quoted = quote(value);
+            this.quotedUtf8 = quoted.getBytes(StandardCharsets.UTF_8); // only whole pairs are left unescaped: valid UTF-8
+        }
+
+        static boolean needs(String text) {
+            for (int i = 0; i < text.length(); i++) {
+                if (Character.isSurrogate(text.charAt(i))) return true;
+            }
+            return false;
+        }
+
+        private static String quote(String s) {
+            StringBuilder out = new StringBuilder(s.length() + 16);
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (c < 32) out.append(JsEscapes.CONTROLS[c]);
+                else if (c == '"' || c == '\\') out.append('\\').append(c);
+                else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) out.append(c).append(s.charAt(++i));
+                else if (Character.isSurrogate(c)) out.append(String.format("\\u%04x", (int) c));
+                else out.append(c);
+            }
+            return out.toString();
+        }
+
+        @Override public String getValue() { return value; }
+        @Override public int charLength() { return value.length(); }
+        @Override public char[] asQuotedChars() { return quoted.toCharArray(); }
+        @Override public byte[] asUnquotedUTF8() { return value.getBytes(StandardCharsets.UTF_8); }
+        @Override public byte[] asQuotedUTF8() { return quotedUtf8.clone(); }
+
+        @Override public int appendQuotedUTF8(byte[] buffer, int offset) {
+            return append(quotedUtf8, buffer, offset);
+        }
+
+        @Override public int appendQuoted(char[] buffer, int offset) {
+            if (offset + quoted.length() > buffer.length) return -1;
+            quoted.getChars(0, quoted.length(), buffer, offset);
+            return quoted.length();
+        }
+
+        @Override public int appendUnquotedUTF8(byte[] buffer, int offset) {
+            return append(asUnquotedUTF8(), buffer, offset);
+        }
+
+        @Override public int appendUnquoted(char[] buffer, int offset) {
+            if (offset + value.length() > buffer.length) return -1;
+            value.getChars(0, value.length(), buffer, offset);
+            return value.length();
+        }
+
+        @Override public int writeQuotedUTF8(OutputStream out) throws IOException {
+            out.write(quotedUtf8);
+            return quotedUtf8.length;
+        }
+
+        @Override public int writeUnquotedUTF8(OutputStream out) throws IOException {
+            byte[] bytes = asUnquotedUTF8();
+            out.write(bytes);
+            return bytes.length;
+        }
+
+        @Override public int putQuotedUTF8(ByteBuffer buffer) {
+            return put(quotedUtf8, buffer);
+        }
+
+        @Override public int putUnquotedUTF8(ByteBuffer buffer) {
+            return put(asUnquotedUTF8(), buffer);
+        }
+
+        private static int append(byte[] bytes, byte[] buffer, int offset) {
+            if (offset + bytes.length > buffer.length) return -1;
+            System.arraycopy(bytes, 0, buffer, offset, bytes.length);
+            return bytes.length;
+        }
+
+        private static int put(byte[] bytes, ByteBuffer buffer) {
+            if (bytes.length > buffer.remaining()) return -1;
+            buffer.put(bytes);
+            return bytes.length;
+        }
+
+        @Override public String toString() {
+            return value;
         }
     }
 }

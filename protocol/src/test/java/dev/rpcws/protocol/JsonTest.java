@@ -1,6 +1,7 @@
 package dev.rpcws.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -52,6 +53,33 @@ class JsonTest {
     void escapesLikeJsonStringify() throws Exception {
         String in = "\"\\u0000\\u001f\\b\\t\\n\\f\\r\\\"\\\\/\u00e9\u2028\ud83d\ude00\"";
         assertThat(Json.write(Json.parse(in))).isEqualTo("\"\\u0000\\u001f\\b\\t\\n\\f\\r\\\"\\\\/\u00e9\u2028\ud83d\ude00\"");
+    }
+
+    /** Expected texts are what V8's well-formed JSON.stringify prints (Node 20): pairs as themselves, lone surrogates escaped in lower case. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "\\ud83d\\ude00|\ud83d\ude00", "\\ud800|\\ud800", "a\\udfffb|a\\udfffb", "\\ude00\\ud83d|\\ude00\\ud83d",
+            "\\ud83d\\ud83d\\ude00|\\ud83d\ud83d\ude00", "x\\ud83d|x\\ud83d", "\\u0000\\u001f\\u007f\\u2028\\\"\\\\/\u00e9|\\u0000\\u001f\u007f\u2028\\\"\\\\/\u00e9"})
+    void writesSurrogatesAsWellFormedJsonStringifyDoes(String in, String out) throws Exception {
+        JsonNode value = Json.parse("[\"" + in + "\"]");
+        assertThat(Json.write(value)).isEqualTo("[\"" + out + "\"]");
+        assertThat(new String(Json.writeBytes(value), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("[\"" + out + "\"]");
+        ObjectNode key = Json.object().put(value.get(0).textValue(), 1);
+        assertThat(Json.write(key)).isEqualTo("{\"" + out + "\":1}");
+        assertThat(new String(Json.writeBytes(key), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("{\"" + out + "\":1}");
+    }
+
+    /** Deviation D13: Jackson refuses a lone surrogate in a member name, which V8 reads. Pairs are read in both. */
+    @Test
+    void aLoneSurrogateInAMemberNameIsAParseError() throws Exception {
+        assertThatThrownBy(() -> Json.parse("{\"\\ud800\":1}")).isInstanceOf(Json.JsonSyntaxException.class);
+        assertThat(Json.parse("{\"\\ud83d\\ude00\":1}").fieldNames().next()).isEqualTo("\ud83d\ude00");
+    }
+
+    @Test
+    void writesWhatTheMapperSerialisesTheSameWay() throws Exception {
+        assertThat(Json.mapper().writeValueAsString(java.util.Map.of("k\ud800", java.util.List.of("a\udc00", "\ud83d\ude00"))))
+                .isEqualTo("{\"k\\ud800\":[\"a\\udc00\",\"\ud83d\ude00\"]}");
     }
 
     @Test
