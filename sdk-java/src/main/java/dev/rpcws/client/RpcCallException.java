@@ -1,41 +1,60 @@
 package dev.rpcws.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.rpcws.protocol.RpcException;
+import dev.rpcws.protocol.Json;
+import dev.rpcws.protocol.client.CallError;
 
 /**
- * The server answered a call with an error. {@link #code()}, {@link #errorMessage()} and {@link #data()} are
- * exactly what it sent, {@link #hasData()} tells an absent {@code data} from {@code "data":null}, and
- * {@link #error()} is the raw {@code error} member. A bare error value (the reference lets handlers throw a
- * string such as {@code "Socket ID does not match!"}) has no code, its text as message, and itself as data.
+ * The server answered a call with an error (kind {@link Kind#SERVER_ERROR}). {@link #code()},
+ * {@link #errorMessage()} and {@link #data()} are exactly what it sent, {@link #hasData()} tells an absent
+ * {@code data} from {@code "data":null}, and {@link #error()} (also {@link #detail()}) is the raw {@code error}
+ * member. A bare error value (the reference lets handlers throw a string such as
+ * {@code "Socket ID does not match!"}) has no code, its text as message, and itself as data.
  */
-public class RpcCallException extends RpcException {
-    private final String method;
+public class RpcCallException extends RpcClientException {
+    private final transient CallError error;
 
     public RpcCallException(String method, JsonNode error) {
-        super(error);
-        this.method = method;
+        this(method, new CallError(error));
     }
 
-    /** The method whose call failed. */
-    public String method() {
-        return method;
+    RpcCallException(String method, CallError error) {
+        super(Kind.SERVER_ERROR, method, method + ": " + describe(error), error.error(), null);
+        this.error = error;
+    }
+
+    /** The error member exactly as it was on the wire. */
+    public JsonNode error() {
+        return error.error();
     }
 
     /** True when the server sent an error object rather than a bare value. */
     public boolean isErrorObject() {
-        return error().isObject();
+        return error.isObject();
     }
 
-    @Override public boolean hasData() {
-        return !isErrorObject() || super.hasData();
+    /** The error's numeric code, or {@code null} (a bare value, or an object without a numeric code). */
+    public Integer code() {
+        return error.code();
     }
 
-    @Override public JsonNode data() {
-        return isErrorObject() ? super.data() : error();
+    /** The error's message, or the bare value's text. */
+    public String errorMessage() {
+        return error.message();
     }
 
-    @Override public String getMessage() {
-        return method + ": " + super.getMessage();
+    /** Whether the error has data: a {@code data} member (which may be JSON null), or a bare value. */
+    public boolean hasData() {
+        return error.hasData();
+    }
+
+    /** The {@code data} member ({@code NullNode} when sent as null) or the bare value; {@code null} when absent. */
+    public JsonNode data() {
+        return error.data();
+    }
+
+    private static String describe(CallError error) {
+        JsonNode e = error.error();
+        return e.isObject() || e.isTextual() ? Json.write(e) : String.valueOf(e);
     }
 }

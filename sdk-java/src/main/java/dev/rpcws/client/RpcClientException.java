@@ -3,13 +3,22 @@ package dev.rpcws.client;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * A call, subscription or connection failed on the client's side of the wire: no error reply from the server
- * is involved (those are {@link RpcCallException}). The {@link Kind} says what happened; {@link #detail()}
- * carries the frame or value that caused it, when there is one.
+ * The one type the SDK fails with: every future it returns fails with one, and every {@code onError} it
+ * reports is one, so {@code catch (RpcClientException e)} catches anything from the SDK. The {@link Kind}
+ * says what happened; {@link #detail()} carries the frame or value that caused it, when there is one. An
+ * error reply from the server is the subclass {@link RpcCallException} (kind {@link Kind#SERVER_ERROR}),
+ * which adds the error's code, message and data.
+ *
+ * <p>Not covered: wrong arguments to the API itself ({@code null} listeners, a {@code http://} URI, a negative
+ * option) are programming errors and throw {@link IllegalArgumentException} or {@link NullPointerException}
+ * at once, from the method called; a future the application cancels fails with
+ * {@link java.util.concurrent.CancellationException}.
  */
 public class RpcClientException extends RuntimeException {
     /** What went wrong. */
     public enum Kind {
+        /** The server answered the call with an error: the exception is an {@link RpcCallException}. */
+        SERVER_ERROR,
         /** No reply within the call's timeout; a late reply is ignored. */
         TIMEOUT,
         /** The connection dropped (or was closed) while the call was pending. */
@@ -22,6 +31,14 @@ public class RpcClientException extends RuntimeException {
         SUBSCRIPTION_FAILED,
         /** The reply had both {@code result} and {@code error}, or neither, or an unusable shape; {@link #detail()} is the frame. */
         MALFORMED_REPLY,
+        /** The result could not be bound to the Java type the call asked for; {@link #detail()} is the result. */
+        UNEXPECTED_RESULT,
+        /**
+         * The params cannot be encoded as JSON (a number that is not finite, an object Jackson cannot write,
+         * nesting deeper than the codec allows): the call failed before anything was sent; the connection and
+         * other calls are unaffected.
+         */
+        ENCODE_FAILED,
         /** Logging in again or re-subscribing after a reconnect failed; the cause says why. */
         RESTORE_FAILED,
         /** The WebSocket connection could not be established. */
@@ -52,7 +69,7 @@ public class RpcClientException extends RuntimeException {
         return method;
     }
 
-    /** The offending frame, status map or result, or {@code null}. */
+    /** The offending frame, status map, result or error member, or {@code null}. */
     public JsonNode detail() {
         return detail;
     }

@@ -8,14 +8,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * listener; when it was the last subscribed listener of its event, the client sends {@code rpc.off}.
  */
 public final class Subscription implements AutoCloseable {
-    private final RpcClient client;
+    private final Subscriptions owner;
     private final String event;
     private final EventListener listener;
     private final boolean serverSide;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    Subscription(RpcClient client, String event, EventListener listener, boolean serverSide) {
-        this.client = client;
+    Subscription(Subscriptions owner, String event, EventListener listener, boolean serverSide) {
+        this.owner = owner;
         this.event = event;
         this.listener = listener;
         this.serverSide = serverSide;
@@ -40,7 +40,7 @@ public final class Subscription implements AutoCloseable {
      */
     public CompletableFuture<Void> unsubscribe() {
         if (!closed.compareAndSet(false, true)) return CompletableFuture.completedFuture(null);
-        return client.remove(this);
+        return owner.remove(this);
     }
 
     /** {@link #unsubscribe()} without waiting for the server's answer. */

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One WebSocket connection of a client, from handshake to close, with its heartbeat. It reports to its owner
+ * One WebSocket connection of a client, from handshake to close, with its {@link Heartbeat}. It reports to its owner
  * at most once that it ended. Public only because Jetty calls endpoint methods through method handles; it is
  * not part of the API.
  */
@@ -36,13 +36,14 @@ public final class WebSocketLink implements Session.Listener {
     private final Owner owner;
     private final ScheduledExecutorService timers;
     private final AtomicBoolean ended = new AtomicBoolean();
+    private final Heartbeat heartbeat;
     private volatile Session session;
-    private volatile long lastHeardNanos = System.nanoTime();
-    private volatile ScheduledFuture<?> heartbeat;
+    private volatile ScheduledFuture<?> closeGrace;
 
     WebSocketLink(Owner owner, ScheduledExecutorService timers) {
         this.owner = owner;
         this.timers = timers;
+        this.heartbeat = new Heartbeat(timers);
     }
 
     // ---- sending ----
@@ -71,20 +72,14 @@ public final class WebSocketLink implements Session.Listener {
 
     // ---- heartbeat ----
 
-    /** Pings every {@code interval}; when nothing at all is heard within {@code timeout} of a ping, aborts. */
+    /** Starts the client's pings (see {@link Heartbeat}); a peer found dead is aborted. */
     void startHeartbeat(Duration interval, Duration timeout) {
-        if (interval.isZero() || interval.isNegative()) return;
-        heartbeat = timers.scheduleAtFixedRate(() -> ping(timeout), interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        heartbeat.start(interval, timeout, this::ping, this::abort);
     }
 
-    private void ping(Duration timeout) {
+    private void ping() {
         Session s = session;
-        if (s == null || ended.get()) return;
-        long sentAt = System.nanoTime();
-        s.sendPing(PING_PAYLOAD.duplicate(), Callback.NOOP);
-        timers.schedule(() -> {
-            if (lastHeardNanos - sentAt < 0) abort("no pong within " + timeout.toMillis() + " ms");
-        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (s != null && !ended.get()) s.sendPing(PING_PAYLOAD.duplicate(), Callback.NOOP);
     }
 
     // ---- ending ----
@@ -99,7 +94,7 @@ public final class WebSocketLink implements Session.Listener {
             abort("cannot close with " + code + ": " + invalidCode.getMessage());
             return;
         }
-        timers.schedule(() -> abort("close handshake timed out"), CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        closeGrace = timers.schedule(() -> abort("close handshake timed out"), CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Drops the socket without a close handshake: reported as 1006 with {@code why} as the reason. */
@@ -111,8 +106,9 @@ public final class WebSocketLink implements Session.Listener {
 
     private boolean end(int code, String reason, Throwable cause) {
         if (!ended.compareAndSet(false, true)) return false;
-        ScheduledFuture<?> h = heartbeat;
-        if (h != null) h.cancel(false);
+        heartbeat.stop();
+        ScheduledFuture<?> grace = closeGrace;
+        if (grace != null) grace.cancel(false);
         owner.ended(this, code, reason, cause);
         return true;
     }
@@ -166,6 +162,6 @@ public final class WebSocketLink implements Session.Listener {
     }
 
     private void heard() {
-        lastHeardNanos = System.nanoTime();
+        heartbeat.heard();
     }
 }

@@ -63,6 +63,7 @@ class HeartbeatTest {
             assertThat(client.call("sum", List.of(1, 2)).get(5, TimeUnit.SECONDS).asInt()).isEqualTo(3);
             server.admin().emit("newsUpdate", TextNode.valueOf("alive again"));
             Poll.until("the event after resuming", Duration.ofSeconds(5), () -> news.size() == 1);
+            assertThat(events.allLines()).noneMatch(l -> l.startsWith("error foreign"));
         } finally {
             server.close();
         }

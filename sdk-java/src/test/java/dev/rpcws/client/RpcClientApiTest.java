@@ -104,6 +104,10 @@ class RpcClientApiTest {
             assertThat(echoed).isEqualTo(Map.of("a", List.of(1, 2)));
             assertThat(await(client.call("sqrt", List.of(16), Double.class, Duration.ofSeconds(2)))).isEqualTo(4.0);
             assertThat(await(client.listMethods())).startsWith("__listMethods", "sum").endsWith("rpc.login").contains("cryptic");
+
+            Throwable misfit = failure(client.call("greet", null, Integer.class));
+            assertThat(((RpcClientException) misfit).kind()).isEqualTo(RpcClientException.Kind.UNEXPECTED_RESULT);
+            assertThat(((RpcClientException) misfit).detail()).isEqualTo(TextNode.valueOf("Hello, subscriber!"));
         }
     }
 
@@ -111,6 +115,8 @@ class RpcClientApiTest {
     void errorRepliesCarryCodeMessageAndDataExactly(Backend backend) throws Exception {
         try (RpcClient client = connected(backend, "/")) {
             RpcCallException withData = (RpcCallException) failure(client.call("throwsSrvError"));
+            assertThat(withData.kind()).isEqualTo(RpcClientException.Kind.SERVER_ERROR);
+            assertThat(withData.detail()).isEqualTo(withData.error());
             assertThat(withData.method()).isEqualTo("throwsSrvError");
             assertThat(withData.code()).isEqualTo(-32050);
             assertThat(withData.errorMessage()).isEqualTo("Server error");
@@ -151,6 +157,33 @@ class RpcClientApiTest {
             assertThat(bare.hasData()).isTrue();
             assertThat(bare.data()).isEqualTo(TextNode.valueOf("Socket ID does not match!"));
             assertThat(bare.error()).isEqualTo(TextNode.valueOf("Socket ID does not match!"));
+        }
+    }
+
+    /** A value JSON cannot hold fails its own call before anything is sent; the connection and the other calls go on. */
+    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
+    void paramsThatCannotBeEncodedFailThatCallAlone(Backend backend) throws Exception {
+        Recorder events = new Recorder();
+        try (RpcClient client = connected(RpcClient.builder(SharedServers.of(backend).wsUri("/")).callTimeout(WAIT).listener(events))) {
+            CompletableFuture<JsonNode> inFlight = client.call("hang", List.of(300));
+            JsonNode tooDeep = Json.array();
+            for (int i = 0; i < 1200; i++) tooDeep = Json.array().add(tooDeep);
+            for (CompletableFuture<?> bad : List.of(
+                    client.call("echo", List.of(1, Double.NaN)),
+                    client.call("echo", Map.of("x", List.of(Double.POSITIVE_INFINITY))),
+                    client.call("echo", List.of(new Object())), // Jackson cannot write it
+                    client.call("echo", tooDeep),               // deeper than the codec writes
+                    client.call("echo", List.of(Double.NaN), Integer.class),
+                    client.notify("echo", List.of(Double.NEGATIVE_INFINITY)),
+                    client.login(Map.of("password", Double.NaN)))) {
+                RpcClientException e = (RpcClientException) failure(bad);
+                assertThat(e.kind()).isEqualTo(RpcClientException.Kind.ENCODE_FAILED);
+                assertThat(e.getMessage()).contains("cannot be sent");
+            }
+            assertThat(await(inFlight).textValue()).isEqualTo("done");
+            assertThat(await(client.call("echo", List.of(1.5, "x")))).isEqualTo(Json.array().add(1.5).add("x"));
+            assertThat(client.state()).isEqualTo(ClientState.CONNECTED);
+            assertThat(events.allLines()).containsExactly("open");
         }
     }
 

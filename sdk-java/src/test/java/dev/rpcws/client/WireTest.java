@@ -70,6 +70,19 @@ class WireTest {
     }
 
     @Test
+    void unencodableParamsSendNothing() throws Exception {
+        try (RpcClient client = RpcClient.builder(server.uri("/")).build()) {
+            client.connect().get(5, TimeUnit.SECONDS);
+            Peer peer = server.peer(1);
+            assertThat(((RpcClientException) failure(client.call("nan", List.of(Double.NaN)))).kind()).isEqualTo(RpcClientException.Kind.ENCODE_FAILED);
+            assertThat(((RpcClientException) failure(client.notify("inf", Map.of("x", Double.POSITIVE_INFINITY))))
+                    .kind()).isEqualTo(RpcClientException.Kind.ENCODE_FAILED);
+            client.call("sentinel");
+            assertThat(peer.next()).isEqualTo("{\"jsonrpc\":\"2.0\",\"method\":\"sentinel\",\"id\":1}"); // the first frame sent
+        }
+    }
+
+    @Test
     void repliesAreMatchedAndCheckedLikeTheReference() throws Exception {
         try (RpcClient client = RpcClient.builder(server.uri("/")).callTimeout(Duration.ofMillis(500)).build()) {
             client.connect().get(5, TimeUnit.SECONDS);

@@ -26,7 +26,8 @@ public final class Recorder implements ConnectionListener {
     @Override public void onMaxReconnectsReached(int code, String reason) { add("max " + code); }
 
     @Override public void onError(Throwable cause) {
-        add("error " + (cause instanceof RpcClientException e ? e.kind().name() : cause.getClass().getSimpleName()));
+        // Every error the SDK reports is an RpcClientException; anything else shows up as "error foreign ...".
+        add("error " + (cause instanceof RpcClientException e ? e.kind().name() : "foreign " + cause));
     }
 
     private void add(String line) {
