@@ -1,5 +1,6 @@
 package dev.rpcws.client;
 
+import dev.rpcws.protocol.Wire;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -202,7 +203,7 @@ final class Lifecycle {
         }
         String why = cause.getMessage() != null ? cause.getMessage() : cause.toString();
         callbacks.emit(l -> l.onError(new RpcClientException(CONNECT_FAILED, null, "cannot connect to " + uri + ": " + why, null, cause)));
-        afterDrop(WebSocketLink.ABNORMAL_CLOSURE, why);
+        afterDrop(Wire.CLOSE_ABNORMAL, why);
     }
 
     private void opened(WebSocketLink opened) {
@@ -212,7 +213,7 @@ final class Lifecycle {
             if (!stale) attempts = 0;
         }
         if (stale) { // the application closed while the handshake was under way
-            opened.close(ReconnectPolicy.NORMAL_CLOSURE, "client closed");
+            opened.close(Wire.CLOSE_NORMAL, "client closed");
             return;
         }
         hooks.opened(); // what the last connection subscribed is gone with it; the restore subscribes again

@@ -1,13 +1,12 @@
 package dev.rpcws.client;
 
+import dev.rpcws.protocol.Wire;
+
 import java.time.Duration;
 import java.util.function.DoubleSupplier;
 
 /** The reconnect rules of docs/client-behaviour.md, as pure functions of the attempt number. */
 record ReconnectPolicy(boolean enabled, Duration interval, int maxReconnects, boolean backoff, Duration maxDelay) {
-    /** Normal closure: the reference never reconnects after it, whichever side closed. */
-    static final int NORMAL_CLOSURE = 1000;
-
     ReconnectPolicy {
         if (interval.isNegative()) throw new IllegalArgumentException("reconnectInterval must not be negative");
         if (maxReconnects < 0) throw new IllegalArgumentException("maxReconnects must not be negative");
@@ -15,7 +14,7 @@ record ReconnectPolicy(boolean enabled, Duration interval, int maxReconnects, bo
     }
 
     boolean reconnectsAfter(int closeCode) {
-        return enabled && closeCode != NORMAL_CLOSURE;
+        return enabled && closeCode != Wire.CLOSE_NORMAL;
     }
 
     /** Whether attempt {@code attempt} (counted from 1 since the last open) may be made; 0 max = unlimited. */

@@ -2,6 +2,7 @@ package dev.rpcws.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rpcws.protocol.Js;
+import dev.rpcws.protocol.Wire;
 import dev.rpcws.protocol.client.Requests;
 
 import java.util.concurrent.CompletableFuture;
@@ -36,9 +37,9 @@ final class Restore {
         try {
             p = Requests.params(params); // converted once: what is sent is what is remembered
         } catch (IllegalArgumentException e) {
-            return CompletableFuture.failedFuture(Calls.encodeFailed("rpc.login", e));
+            return CompletableFuture.failedFuture(Calls.encodeFailed(Wire.LOGIN, e));
         }
-        return calls.call("rpc.login", p, null).thenApply(result -> {
+        return calls.call(Wire.LOGIN, p, null).thenApply(result -> {
             requireTruthy(result);
             loginParams = p;
             return result;
@@ -49,7 +50,7 @@ final class Restore {
     CompletableFuture<Void> run(WebSocketLink via) {
         JsonNode login = loginParams;
         CompletableFuture<Void> loggedIn = login == null ? CompletableFuture.completedFuture(null)
-                : calls.callOn(via, "rpc.login", login).handle((result, failure) -> {
+                : calls.callOn(via, Wire.LOGIN, login).handle((result, failure) -> {
                     if (failure == null) {
                         try {
                             requireTruthy(result);
@@ -66,7 +67,7 @@ final class Restore {
 
     /** A falsy result is a refused login (the reference's rule). */
     private static void requireTruthy(JsonNode result) {
-        if (!Js.truthy(result)) throw new RpcClientException(AUTH_FAILED, "rpc.login", "authentication failed", result, null);
+        if (!Js.truthy(result)) throw new RpcClientException(AUTH_FAILED, Wire.LOGIN, "authentication failed", result, null);
     }
 
     private void failed(WebSocketLink via, String what, Throwable failure) {

@@ -3,6 +3,7 @@ package dev.rpcws.client;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rpcws.protocol.Json;
+import dev.rpcws.protocol.Wire;
 import dev.rpcws.protocol.client.Inbound;
 import dev.rpcws.protocol.client.InboundClassifier;
 import org.slf4j.Logger;
@@ -105,7 +106,7 @@ public final class RpcClient implements AutoCloseable {
     /** {@code close(1000, "")}, waiting (boundedly) for the close handshake. */
     @Override public void close() {
         try {
-            close(ReconnectPolicy.NORMAL_CLOSURE, "").get(5, TimeUnit.SECONDS);
+            close(Wire.CLOSE_NORMAL, "").get(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
@@ -194,7 +195,7 @@ public final class RpcClient implements AutoCloseable {
 
     /** {@code __listMethods}: the names of the methods of this client's namespace. */
     public CompletableFuture<List<String>> listMethods() {
-        return call("__listMethods", null, new TypeReference<List<String>>() {});
+        return call(Wire.LIST_METHODS, null, new TypeReference<List<String>>() {});
     }
 
     /**
@@ -275,10 +276,10 @@ public final class RpcClient implements AutoCloseable {
         private Duration connectTimeout = Duration.ofSeconds(10);
         private boolean restoreOnReconnect = true;
         private boolean waitForReconnect = false;
-        private Duration pingInterval = Duration.ofSeconds(30);
-        private Duration pongTimeout = Duration.ofSeconds(10);
-        /** Far above any sane JSON-RPC message; Jetty's own default (64 KiB) would cut off ordinary replies. */
-        private long maxMessageBytes = 16L * 1024 * 1024;
+        private Duration pingInterval = Wire.DEFAULT_PING_INTERVAL;
+        private Duration pongTimeout = Wire.DEFAULT_PONG_TIMEOUT;
+        /** Jetty's own default (64 KiB) would cut off ordinary replies. */
+        private long maxMessageBytes = Wire.DEFAULT_MAX_MESSAGE_BYTES;
         private Executor executor;
 
         private Builder(URI uri) {

@@ -2,6 +2,7 @@ package dev.rpcws.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rpcws.protocol.Json;
+import dev.rpcws.protocol.Wire;
 import dev.rpcws.protocol.client.Inbound;
 import dev.rpcws.protocol.client.SubscriptionStatus;
 import org.slf4j.Logger;
@@ -169,11 +170,11 @@ final class Subscriptions {
     // ---- rpc.on / rpc.off ----
 
     private CompletableFuture<Void> rpcOn(String event, WebSocketLink via) {
-        return statusCall("rpc.on", event, via, SubscriptionStatus::subscribed);
+        return statusCall(Wire.SUBSCRIBE, event, via, SubscriptionStatus::subscribed);
     }
 
     private CompletableFuture<Void> rpcOff(String event) {
-        return statusCall("rpc.off", event, null, SubscriptionStatus::unsubscribed);
+        return statusCall(Wire.UNSUBSCRIBE, event, null, SubscriptionStatus::unsubscribed);
     }
 
     /** {@code rpc.on}/{@code rpc.off} for one event ({@code via} null: through the connection state). */

@@ -1,5 +1,6 @@
 package dev.rpcws.client;
 
+import dev.rpcws.protocol.Wire;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 
@@ -18,11 +19,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * not part of the API.
  */
 public final class WebSocketLink implements Session.Listener {
-    /** Close code for a connection that ended without a close frame (lost, aborted, found dead). */
-    static final int ABNORMAL_CLOSURE = 1006;
-    private static final ByteBuffer PING_PAYLOAD = ByteBuffer.wrap("rpcws".getBytes(StandardCharsets.US_ASCII)).asReadOnlyBuffer();
-    /** How long a close handshake may take before the socket is simply dropped. */
-    private static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
 
     /** What the client hears from a link; called on Jetty or timer threads, so implementations must not block. */
     interface Owner {
@@ -79,7 +75,7 @@ public final class WebSocketLink implements Session.Listener {
 
     private void ping() {
         Session s = session;
-        if (s != null && !ended.get()) s.sendPing(PING_PAYLOAD.duplicate(), Callback.NOOP);
+        if (s != null && !ended.get()) s.sendPing(Wire.pingPayload(), Callback.NOOP);
     }
 
     // ---- ending ----
@@ -94,12 +90,12 @@ public final class WebSocketLink implements Session.Listener {
             abort("cannot close with " + code + ": " + invalidCode.getMessage());
             return;
         }
-        closeGrace = timers.schedule(() -> abort("close handshake timed out"), CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        closeGrace = timers.schedule(() -> abort("close handshake timed out"), Wire.CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Drops the socket without a close handshake: reported as 1006 with {@code why} as the reason. */
     void abort(String why) {
-        if (!end(ABNORMAL_CLOSURE, why, null)) return;
+        if (!end(Wire.CLOSE_ABNORMAL, why, null)) return;
         Session s = session;
         if (s != null) s.disconnect();
     }
@@ -158,7 +154,7 @@ public final class WebSocketLink implements Session.Listener {
 
     @Override public void onWebSocketError(Throwable cause) {
         // Only an open connection ends here; a failed handshake is reported through the connect future.
-        if (session != null) end(ABNORMAL_CLOSURE, String.valueOf(cause.getMessage()), cause);
+        if (session != null) end(Wire.CLOSE_ABNORMAL, String.valueOf(cause.getMessage()), cause);
     }
 
     private void heard() {

@@ -1,6 +1,7 @@
 package dev.rpcws.protocol.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.rpcws.protocol.Wire;
 
 import java.util.Set;
 
@@ -10,8 +11,8 @@ import java.util.Set;
  * the reference client resolves even on {@code provided event invalid}: deviation C4).
  */
 public final class SubscriptionStatus {
-    private static final Set<String> SUBSCRIBED = Set.of("ok", "socket has already been subscribed to event");
-    private static final Set<String> UNSUBSCRIBED = Set.of("ok", "not subscribed");
+    private static final Set<String> SUBSCRIBED = Set.of(Wire.STATUS_OK, Wire.STATUS_ALREADY_SUBSCRIBED);
+    private static final Set<String> UNSUBSCRIBED = Set.of(Wire.STATUS_OK, Wire.STATUS_NOT_SUBSCRIBED);
 
     private SubscriptionStatus() {}
 
