@@ -70,6 +70,19 @@ class WireTest {
     }
 
     @Test
+    void stringsGoOutAsV8WritesThem() throws Exception {
+        try (RpcClient client = RpcClient.builder(server.uri("/")).build()) {
+            client.connect().get(5, TimeUnit.SECONDS);
+            Peer peer = server.peer(1);
+            CompletableFuture<JsonNode> echo = client.call("echo", List.of("a\uD800b", "\uDFFF", "\uD83D\uDE00", "\u00E9"));
+            // lone surrogates as lower-case escapes, the astral character and the BMP one as themselves (UTF-8)
+            assertThat(peer.next()).isEqualTo("{\"jsonrpc\":\"2.0\",\"method\":\"echo\",\"params\":[\"a\\ud800b\",\"\\udfff\",\"\uD83D\uDE00\",\"\u00E9\"],\"id\":1}");
+            peer.send("{\"jsonrpc\":\"2.0\",\"result\":[\"a\\ud800b\",\"\\uDFFF\",\"\\ud83d\\ude00\"],\"id\":1}");
+            assertThat(echo.get(5, TimeUnit.SECONDS)).isEqualTo(Json.array().add("a\uD800b").add("\uDFFF").add("\uD83D\uDE00"));
+        }
+    }
+
+    @Test
     void unencodableParamsSendNothing() throws Exception {
         try (RpcClient client = RpcClient.builder(server.uri("/")).build()) {
             client.connect().get(5, TimeUnit.SECONDS);
