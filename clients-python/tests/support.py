@@ -21,10 +21,12 @@ from typing import Any
 
 import pytest
 from websockets.asyncio.server import Server, ServerConnection, serve
+from websockets.sync import server as sync_server
 
 from rpcws_client import Client
 
 REPO = Path(__file__).resolve().parents[2]
+CLIENTS_PYTHON = REPO / "clients-python"
 NODE_SERVER = REPO / "clients-js" / "reference-server.mjs"
 JETTY_JAR = REPO / "server" / "target" / "rpcws-server.jar"
 START_TIMEOUT = 20.0
@@ -57,13 +59,13 @@ def http_json(method: str, url: str, body: Any = None, timeout: float = 10.0) ->
 class Process:
     """A subprocess that announces its ports in one stdout line; stderr goes to a log file."""
 
-    def __init__(self, name: str, command: list[str], pattern: str, log_dir: Path) -> None:
+    def __init__(self, name: str, command: list[str], pattern: str, log_dir: Path, cwd: Path = REPO) -> None:
         self.name = name
         self.command = command
         self.log = log_dir / f"{name}-{time.monotonic_ns()}.log"
         self._stderr = self.log.open("w")
         self.proc = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=self._stderr, text=True, cwd=REPO
+            command, stdout=subprocess.PIPE, stderr=self._stderr, text=True, cwd=cwd
         )
         lines: queue.Queue[str] = queue.Queue()
         # Keeps draining stdout so the child never blocks on a full pipe.
@@ -290,19 +292,113 @@ class ScriptedServer:
 async def answer_calls(connection: ServerConnection, replies: dict[str, Any] | None = None) -> None:
     """Answer every request: ``replies[method]`` if given (a dict to send, or None for silence),
     else ``{"result": true}``; rpc.on/rpc.off get an ``ok`` per event."""
-    replies = replies or {}
     async for message in connection:
-        frame = json.loads(message)
-        method, request_id = frame.get("method"), frame.get("id")
-        if request_id is None:
-            continue
-        if method in replies:
-            reply = replies[method]
-            if reply is None:
-                continue
-            await connection.send(json.dumps({"jsonrpc": "2.0", **reply, "id": request_id}))
-        elif method in ("rpc.on", "rpc.off"):
-            status = {event: "ok" for event in frame.get("params", [])}
-            await connection.send(json.dumps({"jsonrpc": "2.0", "result": status, "id": request_id}))
-        else:
-            await connection.send(json.dumps({"jsonrpc": "2.0", "result": True, "id": request_id}))
+        answer = reply_to(json.loads(message), replies or {})
+        if answer is not None:
+            await connection.send(answer)
+
+
+def reply_to(frame: dict[str, Any], replies: dict[str, Any]) -> str | None:
+    """The reply ``answer_calls`` gives a request frame (None: no reply)."""
+    method, request_id = frame.get("method"), frame.get("id")
+    if request_id is None:
+        return None
+    if method in replies:
+        reply = replies[method]
+        return None if reply is None else json.dumps({"jsonrpc": "2.0", **reply, "id": request_id})
+    if method in ("rpc.on", "rpc.off"):
+        status = {event: "ok" for event in frame.get("params", [])}
+        return json.dumps({"jsonrpc": "2.0", "result": status, "id": request_id})
+    return json.dumps({"jsonrpc": "2.0", "result": True, "id": request_id})
+
+
+class BlockingScriptedServer:
+    """The threading counterpart of ScriptedServer, for tests without an event loop: ``script(connection,
+    n)`` runs on a thread per connection."""
+
+    def __init__(self, script: Callable[[sync_server.ServerConnection, int], None]) -> None:
+        self.script = script
+        self.connections = 0
+        self.server = sync_server.serve(self._handle, "127.0.0.1", 0)
+        self.port = self.server.socket.getsockname()[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def url(self, path: str = "/") -> str:
+        return f"ws://127.0.0.1:{self.port}{path}"
+
+    def stop(self) -> None:
+        self.server.shutdown()
+
+    def _handle(self, connection: sync_server.ServerConnection) -> None:
+        self.connections += 1
+        self.script(connection, self.connections)
+
+
+def answer_calls_blocking(connection: sync_server.ServerConnection, replies: dict[str, Any] | None = None) -> None:
+    """``answer_calls`` on a threading connection."""
+    for message in connection:
+        answer = reply_to(json.loads(message), replies or {})
+        if answer is not None:
+            connection.send(answer)
+
+
+# ---- waiting, for the synchronous client (listeners run on its listener thread) ----
+
+
+def wait_until(check: Callable[[], Any], timeout: float = 5.0, what: str = "condition") -> Any:
+    """Poll ``check`` until it returns something truthy, or fail after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while not (value := check()):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} not reached within {timeout}s")
+        time.sleep(0.01)
+    return value
+
+
+class BlockingInbox:
+    """A listener that queues the argument tuples it is called with, and the thread it was called on."""
+
+    def __init__(self) -> None:
+        self.queue: queue.Queue[tuple[Any, ...]] = queue.Queue()
+        self.threads: set[str] = set()
+
+    def __call__(self, *args: Any) -> None:
+        self.threads.add(threading.current_thread().name)
+        self.queue.put(args)
+
+    def next(self, timeout: float = 5.0) -> tuple[Any, ...]:
+        return self.queue.get(timeout=timeout)
+
+
+class BlockingRecorder:
+    """Records a synchronous client's lifecycle callbacks in arrival order."""
+
+    NAMES = ("open", "close", "error", "reconnecting", "reconnected", "max_reconnects_reached")
+
+    def __init__(self, client: Any) -> None:
+        self.entries: list[tuple[Any, ...]] = []
+        self._changed = threading.Condition()
+        for name in self.NAMES:
+            client.on(name, self._handler(name))
+
+    def _handler(self, name: str) -> Callable[..., None]:
+        def record(*args: Any) -> None:
+            with self._changed:
+                self.entries.append((name, *args))
+                self._changed.notify_all()
+
+        return record
+
+    def of(self, name: str) -> list[tuple[Any, ...]]:
+        with self._changed:
+            return [e[1:] for e in self.entries if e[0] == name]
+
+    def names(self) -> list[str]:
+        with self._changed:
+            return [e[0] for e in self.entries]
+
+    def wait(self, name: str, count: int = 1, timeout: float = 5.0) -> list[tuple[Any, ...]]:
+        with self._changed:
+            if not self._changed.wait_for(lambda: len(self.of(name)) >= count, timeout):
+                raise AssertionError(f"expected {count} x {name!r} within {timeout}s; saw {self.entries}")
+        return self.of(name)

@@ -1,4 +1,5 @@
-"""The agent (python -m rpcws_client.agent) driven over HTTP, against the Node reference server."""
+"""The agent (python -m agent, run from clients-python/) driven over HTTP, against the Node reference server,
+hosting the asyncio client and, with --client sync, the synchronous one."""
 
 from __future__ import annotations
 
@@ -11,13 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import CREDENTIALS, Process, ServerUnderTest, free_port, http_json
+from support import CLIENTS_PYTHON, CREDENTIALS, Process, ServerUnderTest, free_port, http_json
 
 
 class AgentProcess:
-    def __init__(self, log_dir: Path) -> None:
-        command = [sys.executable, "-m", "rpcws_client.agent", "--port", "0", "--log-level", "DEBUG"]
-        self.process = Process("agent", command, r"listening control=(?P<control>\d+)", log_dir)
+    def __init__(self, log_dir: Path, flavour: str) -> None:
+        self.flavour = flavour
+        command = [sys.executable, "-m", "agent", "--port", "0", "--client", flavour, "--log-level", "DEBUG"]
+        self.process = Process("agent", command, r"listening control=(?P<control>\d+)", log_dir, cwd=CLIENTS_PYTHON)
         self.base = f"http://127.0.0.1:{self.process.ports['control']}"
 
     def request(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
@@ -33,9 +35,9 @@ class AgentProcess:
         return reply["result"]["client"]
 
 
-@pytest.fixture(scope="module")
-def agent(log_dir: Path) -> Iterator[AgentProcess]:
-    running = AgentProcess(log_dir)
+@pytest.fixture(scope="module", params=["async", "sync"])
+def agent(log_dir: Path, request: pytest.FixtureRequest) -> Iterator[AgentProcess]:
+    running = AgentProcess(log_dir, request.param)
     yield running
     running.process.stop()
 
@@ -58,6 +60,7 @@ def test_health(agent: AgentProcess) -> None:
     health = agent.ok("GET", "/health")
     assert health["status"] == "ok" and health["language"] == "python"
     assert health["library"].startswith("rpcws-client ")
+    assert (" sync (websockets " in health["library"]) == (agent.flavour == "sync")
 
 
 def test_calls_and_every_error_kind(agent: AgentProcess, node: ServerUnderTest) -> None:
@@ -106,7 +109,7 @@ def test_subscribe_events_and_unsubscribe(agent: AgentProcess, node: ServerUnder
     assert agent.ok("POST", f"/clients/{c}/subscribe", {"event": "inexistent"}) == {
         "error": {
             "kind": "subscription",
-            "message": "subscribing to 'inexistent' failed: provided event invalid",
+            "message": "rpc.on: subscribing to 'inexistent' failed: provided event invalid",
             "status": "provided event invalid",
         }
     }
@@ -130,6 +133,12 @@ def test_subscribe_events_and_unsubscribe(agent: AgentProcess, node: ServerUnder
 
 def test_pause_stops_reading_until_resume(agent: AgentProcess, node: ServerUnderTest) -> None:
     c = agent.new_client(node.url(), pingIntervalMs=0)
+    if agent.flavour == "sync":  # the synchronous client cannot stop reading its socket
+        assert agent.request("POST", f"/clients/{c}/pause") == (
+            501, {"error": "the synchronous client cannot stop reading its socket"}
+        )
+        agent.ok("DELETE", f"/clients/{c}")
+        return
     agent.ok("POST", f"/clients/{c}/subscribe", {"event": "updatedNews"})
     assert agent.ok("POST", f"/clients/{c}/pause") == {"result": None}
     node.admin("POST", "/admin/emit", {"event": "updatedNews", "args": ["queued"]})
@@ -139,6 +148,19 @@ def test_pause_stops_reading_until_resume(agent: AgentProcess, node: ServerUnder
     assert agent.ok("GET", f"/clients/{c}/events?count=1&waitMs=3000") == {
         "result": [{"event": "updatedNews", "args": ["queued"]}]
     }
+    agent.ok("DELETE", f"/clients/{c}")
+
+
+def test_lone_surrogates_travel_through_the_agent(agent: AgentProcess, node: ServerUnderTest) -> None:
+    c = agent.new_client(node.url(), callTimeoutMs=5000)
+    reply = urllib.request.Request(
+        agent.base + f"/clients/{c}/call",
+        data=b'{"method":"echo","params":["a\\ud800b","\\ud83d\\ude00"]}',  # JSON escapes, as a JS client sends
+        method="POST",
+    )
+    with urllib.request.urlopen(reply, timeout=10) as response:
+        text = response.read()
+    assert text == '{"result":["a\\ud800b","😀"]}'.encode()  # valid UTF-8, written as V8 writes it
     agent.ok("DELETE", f"/clients/{c}")
 
 
@@ -180,13 +202,19 @@ def test_max_reconnects_reached(agent: AgentProcess, own_node: ServerUnderTest) 
 
 
 def test_bad_requests(agent: AgentProcess) -> None:
-    refused = agent.ok("POST", "/clients", {"url": f"ws://127.0.0.1:{free_port()}/"})
+    refused = agent.ok("POST", "/clients", {"url": f"ws://127.0.0.1:{free_port()}/", "options": {"reconnect": False}})
     assert refused["error"]["kind"] == "connection"
+    status, reply = agent.request("POST", "/clients", {"url": "htp://x"})
+    assert status == 400 and "not a WebSocket URL" in reply["error"]  # at once, without reconnect attempts
 
     assert agent.request("POST", "/clients", {"options": {}})[0] == 400
     assert agent.request("POST", "/clients", {"url": "ws://x", "options": {"maxReconnects": "many"}})[0] == 400
     status, reply = http_json("POST", agent.base + "/clients", None)
     assert status == 400 and "error" in reply
+    nan = urllib.request.Request(agent.base + "/clients", data=b'{"url":NaN}', method="POST")
+    with pytest.raises(urllib.error.HTTPError) as not_json:
+        urllib.request.urlopen(nan, timeout=10)
+    assert not_json.value.code == 400
     not_json = urllib.request.Request(agent.base + "/clients", data=b"{nope", method="POST")
     with pytest.raises(urllib.error.HTTPError) as raised:
         urllib.request.urlopen(not_json, timeout=10)

@@ -50,6 +50,8 @@ async def test_dispatch_over_a_real_socket() -> None:
                 await conn.send(reply(request, result="bin-ok").encode())
             elif method == "bare":
                 await conn.send(reply(request, error="boom"))
+            elif method == "tagged":  # a reply that also names an event
+                await conn.send(reply(request, notification=request["params"][0], result="by id"))
             elif method == "burst":
                 for frame in (
                     '{"notification":"ev","params":["a","b"]}',
@@ -88,6 +90,13 @@ async def test_dispatch_over_a_real_socket() -> None:
         assert [await events.next() for _ in range(3)] == [("a", "b"), (), ({"k": 1},)]
         assert [await methods.next() for _ in range(2)] == [([1, 2],), ()]
         remove()
+        # A notification frame nobody listens to falls through to id matching; one with a listener does not.
+        assert await client.call("tagged", ["unheard"]) == "by id"
+        heard = Inbox()
+        client.listen("heard", heard)
+        with pytest.raises(CallTimeoutError):
+            await client.call("tagged", ["heard"], timeout=0.3)
+        assert await heard.next() == ()
         assert await client.call("stringId") == "matched"  # still working after all of that
         assert client.state is State.CONNECTED
 
@@ -111,6 +120,20 @@ async def test_server_close_codes_decide_reconnect() -> None:
         assert recorder.of("close") == [(4000, "bye"), (1000, "done")]
         assert recorder.of("reconnecting") == [(1, 0.02)]
         assert server.connections == 2
+
+
+async def test_reconnecting_is_announced_when_the_wait_begins() -> None:
+    async with ScriptedServer(lambda conn, n: conn.close(4000, "bye") if n == 1 else answer_calls(conn)) as server:
+        client = Client(server.url(), reconnect_interval=1.0)
+        seen: list[tuple[int, float, State, int]] = []
+        client.on("reconnecting", lambda attempt, delay: seen.append((attempt, delay, client.state, server.connections)))
+        recorder = Recorder(client)
+        async with client:
+            await recorder.wait("reconnecting")
+            # Heard while the 1 s wait is still under way: no attempt has been made yet.
+            assert seen == [(1, 1.0, State.RECONNECTING, 1)]
+            await recorder.wait("reconnected")
+            assert server.connections == 2
 
 
 async def test_max_reconnects_counts_attempts_then_closes() -> None:
@@ -241,7 +264,8 @@ async def test_waiting_calls_time_out_or_fail_when_closed() -> None:
         with pytest.raises(CallTimeoutError):
             await client.call("sum", [1, 2], timeout=0.2)
         waiting = asyncio.ensure_future(client.call("sum", [1, 2], timeout=None))
-        await asyncio.sleep(0)
+        done, _ = await asyncio.wait({waiting}, timeout=0.2)
+        assert not done  # it waits for the connection, with no timeout
         await client.close()
         with pytest.raises(NotConnectedError):
             await asyncio.wait_for(waiting, 2)

@@ -6,13 +6,14 @@ import asyncio
 import math
 
 import pytest
-from support import CREDENTIALS, Inbox, Recorder, ServerUnderTest
+from support import CREDENTIALS, Inbox, Recorder, ServerUnderTest, eventually
 
 from rpcws_client import (
     AuthError,
     CallTimeoutError,
     Client,
     ConnectionLostError,
+    EncodingError,
     MalformedReplyError,
     NotConnectedError,
     ServerError,
@@ -75,6 +76,7 @@ async def test_server_errors_arrive_exactly_as_sent(client: Client) -> None:
         await client.call("power", [4])
     assert missing.value.error == {"code": -32601, "message": "Method not found"}
     assert not missing.value.has_data and not missing.value.raw
+    assert str(missing.value) == "power: -32601 Method not found"  # names the method, as timeouts do
 
 
 async def test_bare_string_error_from_sqrt_protected(server: ServerUnderTest) -> None:
@@ -123,8 +125,9 @@ async def test_void_method_reply_depends_on_the_server(client: Client, server: S
 
 
 async def test_timeout_then_late_reply_is_ignored(client: Client) -> None:
-    with pytest.raises(CallTimeoutError):
+    with pytest.raises(TimeoutError) as timeout:  # the built-in one catches it
         await client.call("hang", [300], timeout=0.05)
+    assert isinstance(timeout.value, CallTimeoutError) and str(timeout.value) == "hang: reply timeout"
     # A longer call sent afterwards replies after the timed-out one did: the late reply was dropped.
     assert await client.call("hang", [400]) == "done"
     assert await client.call("sum", [1, 2]) == 3
@@ -211,16 +214,15 @@ async def test_concurrent_subscribes_send_one_rpc_on(client: Client) -> None:
     assert one.status == two.status == {"newMail": "ok"}
 
 
-async def test_coroutine_listeners(client: Client, server: ServerUnderTest) -> None:
-    seen: asyncio.Queue[str] = asyncio.Queue()
+async def test_coroutine_listeners_may_call_the_client(client: Client, server: ServerUnderTest) -> None:
+    seen: asyncio.Queue[tuple[str, int]] = asyncio.Queue()
 
     async def listener(value: str) -> None:
-        await asyncio.sleep(0)
-        seen.put_nowait(value)
+        seen.put_nowait((value, await client.call("sum", [1, 2])))
 
     await client.subscribe("updatedNews", listener)
     await server.emit("updatedNews", ["async"])
-    assert await asyncio.wait_for(seen.get(), 5) == "async"
+    assert await asyncio.wait_for(seen.get(), 5) == ("async", 3)
 
 
 async def test_one_mebibyte_payload(client: Client) -> None:
@@ -236,6 +238,46 @@ async def test_unicode_round_trip(client: Client, server: ServerUnderTest) -> No
     await client.subscribe("newsUpdate", inbox)
     await server.emit("newsUpdate", [text, "✓"])
     assert await inbox.next() == (text, "✓")
+
+
+# Lone surrogates (which UTF-8 cannot carry, so they travel as \udxxx escapes), astral characters, both
+# surrogate orders, and a pair at the end of a string.
+ODD_TEXT = ["a\ud800b", "\udfff", "\ude00\ud83d", "😀", "x\U0010ffff", "end\ud83d"]
+
+
+async def test_lone_surrogates_and_astral_characters_round_trip_exactly(client: Client) -> None:
+    pending = asyncio.ensure_future(client.call("hang", [300]))
+    assert await client.call("echo", ODD_TEXT) == ODD_TEXT
+    assert await client.call("echo", {"k": "\ud800"}) == {"k": "\ud800"}
+    assert await client.call("greet", ["\ud800"]) == "Hello, \ud800!"
+    await client.notify("echo", ["\ud800"])
+    assert await pending == "done"  # the connection carried on, with the other call on it
+    assert client.state is State.CONNECTED
+
+
+async def test_lone_surrogates_in_keys_round_trip(
+    client: Client, server: ServerUnderTest, request: pytest.FixtureRequest
+) -> None:
+    if server.kind == "jetty":
+        # The Jetty server answers -32700 "Unexpected low surrogate in field name" (its JSON parser refuses
+        # what V8 accepts): a server defect. Strict, so the fix turns this red until the mark goes.
+        request.applymarker(pytest.mark.xfail(strict=True, reason="Jetty cannot parse a lone surrogate in a key"))
+    assert await client.call("echo", {"k\udc00": "\ud800"}, timeout=2) == {"k\udc00": "\ud800"}
+
+
+async def test_an_unencodable_call_fails_alone(client: Client) -> None:
+    recorder = Recorder(client)
+    pending = asyncio.ensure_future(client.call("hang", [300]))
+    await eventually(lambda: client.pending_calls == 1, what="the hang call to be pending")
+    for params in ([math.nan], [math.inf], {"f": object()}):
+        with pytest.raises(EncodingError) as refused:
+            await client.call("echo", params)
+        assert refused.value.method == "echo" and refused.value.kind == "encoding"
+    with pytest.raises(EncodingError):
+        await client.notify("echo", [math.nan])
+    assert await pending == "done"
+    assert await client.call("sum", [1, 2]) == 3
+    assert client.state is State.CONNECTED and recorder.entries == []
 
 
 async def test_many_concurrent_calls_are_matched_to_their_callers(client: Client) -> None:
@@ -268,7 +310,7 @@ async def test_close_fails_pending_calls_and_later_calls(server: ServerUnderTest
     await client.connect()
     assert client.state is State.CONNECTED
     pending = asyncio.ensure_future(client.call("hang", [5000]))
-    await asyncio.sleep(0)  # let it be sent
+    await eventually(lambda: client.pending_calls == 1, what="the hang call to be pending")
     await client.close()
     with pytest.raises(ConnectionLostError):
         await asyncio.wait_for(pending, 2)

@@ -1,17 +1,25 @@
-"""asyncio client for rpc-websockets 10 servers (JSON-RPC 2.0 over WebSocket with events and login)."""
+"""Clients for rpc-websockets 10 servers (JSON-RPC 2.0 over WebSocket with events and login).
 
-from .client import DEFAULT, Client, State, Subscription, reconnect_delay
+``rpcws_client.Client`` is the asyncio client; ``rpcws_client.sync.Client`` the blocking one for scripts
+and notebooks. Both raise the errors below.
+"""
+
+from .client import Client, Subscription
+from .core import DEFAULT
 from .errors import (
     AuthError,
     CallTimeoutError,
     ConnectionLostError,
+    EncodingError,
     MalformedReplyError,
     NotConnectedError,
     RpcConnectionError,
     RpcError,
     ServerError,
     SubscriptionError,
+    WrongLoopError,
 )
+from .lifecycle import State, reconnect_delay
 
 __all__ = [
     "DEFAULT",
@@ -19,6 +27,7 @@ __all__ = [
     "CallTimeoutError",
     "Client",
     "ConnectionLostError",
+    "EncodingError",
     "MalformedReplyError",
     "NotConnectedError",
     "RpcConnectionError",
@@ -27,5 +36,6 @@ __all__ = [
     "State",
     "Subscription",
     "SubscriptionError",
+    "WrongLoopError",
     "reconnect_delay",
 ]

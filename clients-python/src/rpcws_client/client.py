@@ -1,102 +1,38 @@
 """The asyncio client: one WebSocket connection to an rpc-websockets server, kept alive.
 
-Behaviour follows docs/client-behaviour.md. Everything runs on the event loop that called
-:meth:`Client.connect`; listeners are called from that loop too, never from inside the read loop,
-in the order the frames arrived.
+Behaviour follows docs/client-behaviour.md. A client belongs to one event loop: the one running when it
+was created, or else the one that first used it. Everything runs there; listeners are called from that loop
+too, never from inside the read loop, in the order the frames arrived. Used from another loop or thread, it
+raises :class:`WrongLoopError` at once.
 """
 
 from __future__ import annotations
 
 import asyncio
-import enum
 import inspect
-import itertools
-import logging
-import random
-import ssl as ssl_module
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from types import TracebackType
-from typing import Any, Literal, TypeVar, Union, cast
-from urllib.parse import urlsplit
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 from websockets.typing import Subprotocol
 
-from . import protocol
+from . import heartbeat, protocol
+from .callbacks import Handler, LifecycleEvent, call_listener, logger
+from .core import DEFAULT, ClientCore, Timeout, closed_why, remaining
 from .errors import (
-    AuthError,
     CallTimeoutError,
     ConnectionLostError,
     NotConnectedError,
     RpcError,
-    SubscriptionError,
+    WrongLoopError,
 )
+from .lifecycle import ABNORMAL_CLOSURE, NORMAL_CLOSURE, Retry, State
 
-logger = logging.getLogger("rpcws_client")
-
-# The reference server and client (ws) accept messages up to 100 MiB; websockets defaults to 1 MiB,
-# which would refuse a 1 MiB payload once wrapped in its reply.
-DEFAULT_MAX_SIZE = 100 * 2**20
-# A WebSocket close code meaning "normal": the reference never reconnects after it, whoever sent it.
-NORMAL_CLOSURE = 1000
-# What a connection that ended without a close frame reports (RFC 6455 7.1.5).
-ABNORMAL_CLOSURE = 1006
-
-Handler = Callable[..., Any]
-LifecycleEvent = Literal[
-    "open", "close", "error", "reconnecting", "reconnected", "max_reconnects_reached"
-]
-_LIFECYCLE_EVENTS: frozenset[str] = frozenset(
-    ("open", "close", "error", "reconnecting", "reconnected", "max_reconnects_reached")
-)
 _T = TypeVar("_T")
-
-
-class State(str, enum.Enum):
-    DISCONNECTED = "disconnected"
-    CONNECTING = "connecting"
-    CONNECTED = "connected"
-    RECONNECTING = "reconnecting"
-    CLOSED = "closed"
-
-
-class _UseDefault(enum.Enum):
-    TOKEN = enum.auto()
-
-
-#: Passed as ``timeout``: use the client's ``call_timeout``.
-DEFAULT = _UseDefault.TOKEN
-Timeout = Union[float, None, Literal[_UseDefault.TOKEN]]
-
-
-def reconnect_delay(
-    attempt: int,
-    interval: float,
-    *,
-    backoff: bool = False,
-    max_delay: float = 30.0,
-    rand: Callable[[], float] = random.random,
-) -> float:
-    """Seconds to wait before reconnect attempt ``attempt`` (1-based).
-
-    Without backoff: the fixed ``interval`` (the reference). With backoff:
-    ``min(interval * 2**(attempt-1), max_delay)``, then a random delay in [delay/2, delay] so that
-    many clients dropped together do not come back in lockstep.
-    """
-    if not backoff:
-        return interval
-    delay = min(interval * 2.0 ** min(attempt - 1, 32), max_delay)
-    return delay / 2 + rand() * delay / 2
-
-
-@dataclass(eq=False)
-class _Topic:
-    """One server event this client is subscribed to, and its local listeners."""
-
-    confirmed: asyncio.Future[dict[str, Any]]
-    listeners: list[Handler] = field(default_factory=list)
+Confirmation = asyncio.Future[dict[str, Any]]
 
 
 class Subscription:
@@ -120,98 +56,35 @@ class Subscription:
         await self.close()
 
 
-class Client:
-    """An rpc-websockets client. Durations are in seconds; 0 or None disables a timeout/heartbeat.
+class Client(ClientCore[Confirmation]):
+    """An rpc-websockets client on asyncio. Durations are in seconds; 0 or None disables a timeout/heartbeat.
 
     ``async with Client("ws://127.0.0.1:8080/chat") as client: await client.call("chatOnly")``
 
-    The namespace is the URL's path. Options are described in docs/client-behaviour.md.
+    The namespace is the URL's path. Options are described in docs/client-behaviour.md and on
+    :class:`~rpcws_client.core.ClientCore`.
     """
 
-    def __init__(
-        self,
-        url: str,
-        *,
-        reconnect: bool = True,
-        reconnect_interval: float = 1.0,
-        max_reconnects: int = 5,
-        backoff: bool = False,
-        max_reconnect_delay: float = 30.0,
-        call_timeout: float | None = 30.0,
-        restore_on_reconnect: bool = True,
-        wait_for_reconnect: bool = False,
-        ping_interval: float | None = 30.0,
-        pong_timeout: float = 10.0,
-        headers: Mapping[str, str] | None = None,
-        subprotocols: Sequence[str] | None = None,
-        ssl: ssl_module.SSLContext | None = None,
-        open_timeout: float | None = 10.0,
-        close_timeout: float | None = 5.0,
-        max_size: int | None = DEFAULT_MAX_SIZE,
-    ) -> None:
-        if max_reconnects < 0:
-            raise ValueError("max_reconnects must be >= 0 (0 means unlimited)")
-        if reconnect_interval < 0 or pong_timeout <= 0:
-            raise ValueError("reconnect_interval must be >= 0 and pong_timeout > 0")
-        self.url = url
-        self.reconnect = reconnect
-        self.reconnect_interval = reconnect_interval
-        self.max_reconnects = max_reconnects
-        self.backoff = backoff
-        self.max_reconnect_delay = max_reconnect_delay
-        self.call_timeout = call_timeout or None
-        self.restore_on_reconnect = restore_on_reconnect
-        self.wait_for_reconnect = wait_for_reconnect
-        self.ping_interval = ping_interval or None
-        self.pong_timeout = pong_timeout
-        self.headers = dict(headers or {})
-        self.subprotocols = list(subprotocols or [])
-        self.ssl = ssl
-        self.open_timeout = open_timeout
-        self.close_timeout = close_timeout
-        self.max_size = max_size
+    _loop: asyncio.AbstractEventLoop | None = None
+    _ws: ClientConnection | None = None
+    # Owns the connection from the first open to CLOSED; during a first connect, its retries.
+    _supervisor: asyncio.Task[Any] | None = None
 
-        self._state = State.DISCONNECTED
+    def _setup(self) -> None:
         # Replaced on every state change; waiters hold the old one, which gets set.
-        self._state_changed = asyncio.Event()
-        self._ws: ClientConnection | None = None
-        self._supervisor: asyncio.Task[None] | None = None
-        self._closing = False
-        self._last_close: tuple[int, str] = (ABNORMAL_CLOSURE, "")
-        self._last_received = 0.0
-        # Never reset, so a late reply from before a reconnect cannot settle a newer call.
-        self._ids = itertools.count(1)
-        self._pending: dict[str, asyncio.Future[Any]] = {}
-        self._topics: dict[str, _Topic] = {}
-        self._local: dict[str, list[Handler]] = {}
-        self._lifecycle: dict[str, list[Handler]] = {name: [] for name in _LIFECYCLE_EVENTS}
-        self._login: tuple[Any] | None = None  # params of the last successful login
+        self._state_event = asyncio.Event()
         self._tasks: set[asyncio.Task[Any]] = set()  # listener coroutines, kept referenced
+        try:
+            self._loop = asyncio.get_running_loop()
+        except RuntimeError:
+            pass  # bound when first used
 
     # ---- properties ----
-
-    @property
-    def state(self) -> State:
-        return self._state
-
-    @property
-    def namespace(self) -> str:
-        """The server namespace this client talks to: the URL's path, verbatim."""
-        return urlsplit(self.url).path or "/"
 
     @property
     def subprotocol(self) -> str | None:
         """The subprotocol the server selected on the current connection."""
         return self._ws.subprotocol if self._ws is not None else None
-
-    @property
-    def pending_calls(self) -> int:
-        """Calls sent and still waiting for their reply."""
-        return len(self._pending)
-
-    @property
-    def subscribed_events(self) -> list[str]:
-        return list(self._topics)
 
     # ---- connection ----
 
@@ -222,29 +95,28 @@ class Client:
 
         No-op while connecting or connected. A closed client may connect again.
         """
-        if self._state in (State.CONNECTING, State.CONNECTED, State.RECONNECTING):
+        loop = self._own_loop()
+        if not self._lifecycle.start():
             return
-        self._closing = False
-        self._set_state(State.CONNECTING)
         try:
             ws = await self._open()
-        except BaseException as exc:
-            if not isinstance(exc, Exception):
-                self._set_state(State.DISCONNECTED)
-                raise  # cancelled
-            self._emit("error", exc)
-            ws = await self._retry_first_connect(exc)
-        if self._closing:  # close() was called during the handshake
+        except asyncio.CancelledError:
+            self._lifecycle.finished()
+            raise
+        except Exception as exc:
+            ws = await self._retry_first_connect(self._lifecycle.failed(exc), exc)
+        if self._lifecycle.closing:  # close() was called during the handshake
             await ws.close()
-            self._set_state(State.CLOSED)
+            self._lifecycle.finished()
             raise NotConnectedError("client closed while connecting")
         self._attach(ws)
-        self._set_state(State.CONNECTED)
-        self._supervisor = asyncio.get_running_loop().create_task(self._supervise(ws))
+        self._lifecycle.opened()
+        self._supervisor = loop.create_task(self._supervise(ws))
 
     async def close(self, code: int = NORMAL_CLOSURE, reason: str = "") -> None:
         """Close for good (whatever ``code``): no reconnect follows. Pending calls fail."""
-        self._closing = True
+        self._own_loop()
+        self._lifecycle.close()
         ws, supervisor = self._ws, self._supervisor
         if ws is not None:
             await ws.close(code, reason)
@@ -252,18 +124,13 @@ class Client:
             supervisor.cancel()  # waiting between reconnect attempts, or in a handshake
         if supervisor is not None:
             await asyncio.wait({supervisor})
-        self._set_state(State.CLOSED)
+        self._lifecycle.finished()
 
     async def __aenter__(self) -> Client:
         await self.connect()
         return self
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
 
     def pause_reading(self) -> None:
@@ -271,10 +138,12 @@ class Client:
 
         Meant for testing liveness detection; :meth:`resume_reading` undoes it.
         """
+        self._check_caller()
         if self._ws is not None:
             self._ws.transport.pause_reading()
 
     def resume_reading(self) -> None:
+        self._check_caller()
         if self._ws is not None:
             self._ws.transport.resume_reading()
 
@@ -284,30 +153,30 @@ class Client:
         """Call ``method`` and return its result.
 
         ``params`` (a list or a dict) is omitted from the frame when None. ``timeout`` defaults to
-        ``call_timeout``; None or 0 waits forever. Raises an RpcError subclass.
+        ``call_timeout``; None or 0 waits forever. Raises an RpcError subclass; EncodingError (params JSON
+        cannot hold, such as NaN) fails this call alone, before anything is sent.
         """
+        self._own_loop()
         deadline = self._deadline(timeout)
         ws = await self._connection(method, deadline)
         return await self._request(ws, method, params, deadline)
 
     async def notify(self, method: str, params: Any = None) -> None:
         """Send a notification (no id, no reply)."""
+        self._own_loop()
+        frame = protocol.encode_notification(method, params)
         ws = await self._connection(method, self._deadline(DEFAULT))
         try:
-            await ws.send(protocol.encode_notification(method, params))
+            await ws.send(frame)
         except ConnectionClosed as exc:
-            raise ConnectionLostError(f"connection lost while sending {method}") from exc
+            raise ConnectionLostError(f"{method}: connection lost while sending", method=method) from exc
 
     async def login(self, params: Any, timeout: Timeout = DEFAULT) -> Any:
         """``rpc.login``; a falsy result raises AuthError. Remembered for restore after reconnect."""
-        result = await self.call("rpc.login", params, timeout)
-        if not result:
-            raise AuthError("authentication failed", result)
-        self._login = (params,)
-        return result
+        return self._remember_login(params, await self.call(protocol.RPC_LOGIN, params, timeout))
 
     async def list_methods(self, timeout: Timeout = DEFAULT) -> list[str]:
-        return cast(list[str], await self.call("__listMethods", None, timeout))
+        return cast(list[str], await self.call(protocol.LIST_METHODS, None, timeout))
 
     # ---- events ----
 
@@ -317,122 +186,117 @@ class Client:
         Raises SubscriptionError for a status other than ok / already subscribed, ServerError for
         an error reply (e.g. -32606 Event forbidden). ``handler`` may be a coroutine function.
         """
-        topic = self._topics.get(event)
-        first = topic is None
-        if topic is None:
-            topic = _Topic(asyncio.get_running_loop().create_future())
-            self._topics[event] = topic
-        topic.listeners.append(handler)
+        loop = self._own_loop()
+        topic, first = self._subscriptions.add(event, handler, loop.create_future)
         try:
             if first:
-                topic.confirmed.set_result(await self._server_subscribe(event, DEFAULT))
+                topic.confirmed.set_result(await self._server_subscribe(event))
             status = await asyncio.shield(topic.confirmed)
         except BaseException as exc:
             if first:
-                if self._topics.get(event) is topic:
-                    del self._topics[event]
+                self._subscriptions.abandon(event, topic)
                 _settle_with(topic.confirmed, exc)
-            elif handler in topic.listeners:
-                topic.listeners.remove(handler)
+            else:
+                self._subscriptions.discard(event, handler)
             raise
         return Subscription(self, event, handler, status)
 
     async def unsubscribe(self, event: str) -> dict[str, Any]:
         """Remove every listener of ``event`` and send ``rpc.off``; returns the server's status map."""
-        self._topics.pop(event, None)
-        return cast(dict[str, Any], await self.call("rpc.off", [event]))
-
-    def listen(self, event: str, handler: Handler) -> Callable[[], None]:
-        """Listen to ``event`` locally, without ``rpc.on``: for servers that push standard JSON-RPC
-        notifications unasked. Returns a function that removes the listener."""
-        self._local.setdefault(event, []).append(handler)
-
-        def remove() -> None:
-            listeners = self._local.get(event, [])
-            if handler in listeners:
-                listeners.remove(handler)
-
-        return remove
+        self._own_loop()
+        self._subscriptions.drop(event)
+        return cast(dict[str, Any], await self.call(protocol.RPC_OFF, [event]))
 
     def on(self, name: LifecycleEvent, callback: Handler) -> Callable[[], None]:
-        """Register a lifecycle callback; returns a function that removes it.
+        self._check_caller()
+        return super().on(name, callback)
 
-        ``open()``, ``close(code, reason)``, ``error(exception)``, ``reconnecting(attempt, delay_s)``,
-        ``reconnected(events_may_have_been_missed)``, ``max_reconnects_reached(code, reason)``.
-        """
-        if name not in self._lifecycle:
-            raise ValueError(f"unknown lifecycle event {name!r}")
-        callbacks = self._lifecycle[name]
-        callbacks.append(callback)
+    on.__doc__ = ClientCore.on.__doc__
 
-        def remove() -> None:
-            if callback in callbacks:
-                callbacks.remove(callback)
+    def listen(self, event: str, handler: Handler) -> Callable[[], None]:
+        self._check_caller()
+        return super().listen(event, handler)
 
-        return remove
+    listen.__doc__ = ClientCore.listen.__doc__
+
+    # ---- internals: the event loop this client belongs to ----
+
+    def _own_loop(self) -> asyncio.AbstractEventLoop:
+        """The running loop, which must be this client's (binding the client to it if it has none yet)."""
+        loop = asyncio.get_running_loop()
+        if self._loop is None:
+            self._loop = loop
+        elif loop is not self._loop:
+            raise self._wrong_loop(loop)
+        return loop
+
+    def _check_caller(self) -> None:
+        """For plain methods: once bound, only code running on this client's loop may use it."""
+        if self._loop is None:
+            return
+        try:
+            running: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is not self._loop:
+            raise self._wrong_loop(running)
+
+    def _wrong_loop(self, running: asyncio.AbstractEventLoop | None) -> WrongLoopError:
+        where = f"event loop {running!r}" if running is not None else "no running event loop"
+        return WrongLoopError(
+            f"this Client belongs to event loop {self._loop!r} but was used from {where} (thread "
+            f"{threading.current_thread().name!r}); create a Client per event loop, or use "
+            "rpcws_client.sync.Client from threads"
+        )
 
     # ---- internals: requests ----
-
-    def _deadline(self, timeout: Timeout) -> float | None:
-        seconds = self.call_timeout if timeout is DEFAULT else timeout
-        return asyncio.get_running_loop().time() + seconds if seconds else None
 
     async def _connection(self, method: str, deadline: float | None) -> ClientConnection:
         """The open connection, or wait for one (``wait_for_reconnect``), or NotConnectedError."""
         while True:
-            if self._state is State.CONNECTED and self._ws is not None:
+            if self.state is State.CONNECTED and self._ws is not None:
                 return self._ws
-            waiting_helps = self._state in (State.CONNECTING, State.RECONNECTING)
+            waiting_helps = self.state in (State.CONNECTING, State.RECONNECTING)
             if not (self.wait_for_reconnect and waiting_helps):
-                raise NotConnectedError(f"not connected (state {self._state.value})")
-            changed = self._state_changed
+                raise NotConnectedError(f"{method}: not connected (state {self.state.value})", method=method)
+            changed = self._state_event
             try:
-                await asyncio.wait_for(changed.wait(), _remaining(deadline))
+                await asyncio.wait_for(changed.wait(), remaining(deadline))
             except asyncio.TimeoutError:
-                raise CallTimeoutError(f"{method}: timed out waiting for the connection") from None
+                raise CallTimeoutError(
+                    f"{method}: timed out waiting for the connection", method=method
+                ) from None
 
-    async def _request(
-        self, ws: ClientConnection, method: str, params: Any, deadline: float | None
-    ) -> Any:
-        request_id = next(self._ids)
-        key = str(request_id)
+    async def _request(self, ws: ClientConnection, method: str, params: Any, deadline: float | None) -> Any:
         reply: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self._pending[key] = reply
+        key, frame = self._calls.open(method, params, reply)
         try:
             try:
-                await ws.send(protocol.encode_call(request_id, method, params))
+                await ws.send(frame)
             except ConnectionClosed as exc:
-                raise ConnectionLostError(f"connection lost while sending {method}") from exc
+                raise ConnectionLostError(f"{method}: connection lost while sending", method=method) from exc
             try:
-                return await asyncio.wait_for(reply, _remaining(deadline))
+                return await asyncio.wait_for(reply, remaining(deadline))
             except asyncio.TimeoutError:
-                raise CallTimeoutError(f"{method}: reply timeout") from None
+                raise CallTimeoutError(f"{method}: reply timeout", method=method) from None
         finally:
             # A late reply finds no entry and is dropped.
-            del self._pending[key]
+            self._calls.forget(key)
             if reply.done() and not reply.cancelled():
                 reply.exception()  # mark retrieved: a drop may settle it after send() failed
 
-    async def _server_subscribe(self, event: str, timeout: Timeout) -> dict[str, Any]:
-        deadline = self._deadline(timeout)
-        ws = await self._connection("rpc.on", deadline)
-        status = await self._request(ws, "rpc.on", [event], deadline)
-        value = status.get(event) if isinstance(status, dict) else status
-        if value not in protocol.SUBSCRIBED_STATUSES:
-            raise SubscriptionError(event, value)
-        return cast(dict[str, Any], status)
+    async def _server_subscribe(self, event: str) -> dict[str, Any]:
+        deadline = self._deadline(DEFAULT)
+        ws = await self._connection(protocol.RPC_ON, deadline)
+        return protocol.subscribed_status(event, await self._request(ws, protocol.RPC_ON, [event], deadline))
 
     async def _remove_listener(self, event: str, handler: Handler) -> dict[str, Any] | None:
-        topic = self._topics.get(event)
-        if topic is None or handler not in topic.listeners:
+        self._own_loop()
+        if not self._subscriptions.remove(event, handler):
             return None
-        topic.listeners.remove(handler)
-        if topic.listeners:
-            return None
-        del self._topics[event]
-        if self._state is not State.CONNECTED:
+        if self.state is not State.CONNECTED:
             return None  # the server forgot the subscription with the connection
-        return cast(dict[str, Any], await self.call("rpc.off", [event]))
+        return cast(dict[str, Any], await self.call(protocol.RPC_OFF, [event]))
 
     # ---- internals: connection life ----
 
@@ -447,67 +311,73 @@ class Client:
             open_timeout=self.open_timeout,
             close_timeout=self.close_timeout,
             max_size=self.max_size,
-            ping_interval=None,  # our own heartbeat: any frame counts, and a dead peer means 1006
+            ping_interval=None,  # our own heartbeat (heartbeat.py)
             **options,
         )
 
     def _attach(self, ws: ClientConnection) -> None:
         self._ws = ws
-        self._last_received = asyncio.get_running_loop().time()
-        self._emit("open")
+        self._last_received = time.monotonic()
 
-    async def _retry_first_connect(self, failure: Exception) -> ClientConnection:
-        """The first handshake failed: reconnect attempts, which close() cancels, or NotConnectedError."""
-        self._last_close = (ABNORMAL_CLOSURE, "")
-        retries: asyncio.Task[ClientConnection | None] | None = None
-        if self.reconnect and not self._closing:
-            retries = asyncio.get_running_loop().create_task(self._reconnect())
-            self._supervisor = retries
+    async def _attempts(self, retry: Retry | None) -> ClientConnection | None:
+        """Waits and attempts as the lifecycle says; the new connection, or None once it gives up."""
+        while retry is not None:
+            await asyncio.sleep(retry.delay)
+            self._lifecycle.attempting()
             try:
-                await asyncio.wait({retries})
-            except asyncio.CancelledError:
-                retries.cancel()
-                self._set_state(State.CLOSED)
-                raise
-            finally:
-                self._supervisor = None
-        ws = None if retries is None or retries.cancelled() else retries.result()
+                return await self._open()
+            except Exception as exc:
+                retry = self._lifecycle.failed(exc)
+        return None
+
+    async def _retry_first_connect(self, retry: Retry | None, failure: Exception) -> ClientConnection:
+        """The first handshake failed: reconnect attempts, which close() cancels, or NotConnectedError."""
+        attempts = asyncio.get_running_loop().create_task(self._attempts(retry))
+        self._supervisor = attempts
+        try:
+            await asyncio.wait({attempts})
+        except asyncio.CancelledError:
+            attempts.cancel()
+            self._lifecycle.finished()
+            raise
+        finally:
+            self._supervisor = None
+        ws = None if attempts.cancelled() else attempts.result()
         if ws is None:
-            self._set_state(State.CLOSED)
-            why = "client closed while connecting" if self._closing else f"cannot connect to {self.url}: {failure}"
+            self._lifecycle.finished()
+            closed = self._lifecycle.closing
+            why = "client closed while connecting" if closed else f"cannot connect to {self.url}: {failure}"
             raise NotConnectedError(why) from failure
         return ws
 
     async def _supervise(self, ws: ClientConnection) -> None:
         """Owns the connection from the first open to CLOSED: serve, then reconnect and restore."""
-        restore: bool | None = None  # None on the first connection, else "events may have been missed"
+        missed: bool | None = None  # None on the first connection, else "events may have been missed"
         try:
             while True:
-                code, reason = await self._serve(ws, restore)
+                code, reason = await self._serve(ws, missed)
                 self._ws = None
-                self._last_close = (code, reason)
-                self._fail_pending(code, reason)
-                self._emit("close", code, reason)
-                if self._closing or code == NORMAL_CLOSURE or not self.reconnect:
-                    return
-                restore = bool(self._topics)
-                reopened = await self._reconnect()
+                self._calls.fail_all(ConnectionLostError, closed_why(code, reason))
+                missed = bool(self._subscriptions.events)
+                reopened = await self._attempts(self._lifecycle.dropped(code, reason))
                 if reopened is None:
                     return
                 ws = reopened
                 self._attach(ws)
+                self._lifecycle.opened()
         finally:
             self._ws = None
-            self._set_state(State.CLOSED)
+            self._lifecycle.finished()
 
-    async def _serve(self, ws: ClientConnection, restore: bool | None) -> tuple[int, str]:
-        """Read until the connection ends; returns its close code and reason."""
+    async def _serve(self, ws: ClientConnection, missed: bool | None) -> tuple[int, str]:
+        """Read until the connection ends; returns its close code and reason. Restores a reconnection."""
         loop = asyncio.get_running_loop()
         helpers: list[asyncio.Task[None]] = []
         if self.ping_interval:
-            helpers.append(loop.create_task(self._heartbeat(ws, self.ping_interval)))
-        if restore is not None:
-            helpers.append(loop.create_task(self._restore(restore)))
+            beat = heartbeat.keep_alive(ws, self.url, self.ping_interval, self.pong_timeout, self._last_frame)
+            helpers.append(loop.create_task(beat))
+        if missed is not None:
+            helpers.append(loop.create_task(self._restore(ws, missed)))
         try:
             while True:
                 try:
@@ -515,129 +385,52 @@ class Client:
                 except ConnectionClosed as exc:
                     frame = exc.rcvd
                     return (frame.code, frame.reason) if frame else (ABNORMAL_CLOSURE, "")
-                self._last_received = loop.time()
-                self._dispatch(message)
+                for handler, args in self._inbound(message):
+                    self._schedule(handler, args)
         finally:
             for helper in helpers:
                 helper.cancel()
 
-    async def _reconnect(self) -> ClientConnection | None:
-        attempt = 0
-        while True:
-            if self.max_reconnects and attempt >= self.max_reconnects:
-                self._emit("max_reconnects_reached", *self._last_close)
-                return None
-            attempt += 1
-            self._set_state(State.RECONNECTING)
-            delay = reconnect_delay(
-                attempt,
-                self.reconnect_interval,
-                backoff=self.backoff,
-                max_delay=self.max_reconnect_delay,
-            )
-            await asyncio.sleep(delay)
-            self._emit("reconnecting", attempt, delay)
-            self._set_state(State.CONNECTING)
-            try:
-                return await self._open()
-            except Exception as exc:
-                logger.info("reconnect attempt %d to %s failed: %s", attempt, self.url, exc)
-                self._last_close = (ABNORMAL_CLOSURE, "")
-                self._emit("error", exc)
+    def _last_frame(self) -> float:
+        return self._last_received
 
-    async def _restore(self, events_may_have_been_missed: bool) -> None:
+    async def _restore(self, ws: ClientConnection, events_may_have_been_missed: bool) -> None:
         """Log in and re-subscribe before the application sees ``reconnected``."""
-        ws = self._ws
-        assert ws is not None
         if self.restore_on_reconnect:
             if self._login is not None:
+                params = self._login[0]
                 try:
-                    result = await self._request(ws, "rpc.login", self._login[0], self._deadline(DEFAULT))
-                    if not result:
-                        raise AuthError("re-login after reconnect failed", result)
+                    result = await self._request(ws, protocol.RPC_LOGIN, params, self._deadline(DEFAULT))
+                    self._remember_login(params, result)
                 except RpcError as exc:
-                    self._emit("error", exc)
+                    self._callbacks.emit("error", exc)
             # One rpc.on per event: a protected event refused must not take the others with it.
             outcomes = await asyncio.gather(
-                *(self._resubscribe(ws, event) for event in list(self._topics)),
+                *(self._resubscribe(ws, event) for event in self._subscriptions.events),
                 return_exceptions=True,
             )
             for outcome in outcomes:
                 if isinstance(outcome, BaseException):
-                    self._emit("error", outcome)
-        self._set_state(State.CONNECTED)
-        self._emit("reconnected", events_may_have_been_missed)
+                    self._callbacks.emit("error", outcome)
+        self._lifecycle.restored(events_may_have_been_missed)
 
     async def _resubscribe(self, ws: ClientConnection, event: str) -> None:
-        status = await self._request(ws, "rpc.on", [event], self._deadline(DEFAULT))
-        value = status.get(event) if isinstance(status, dict) else status
-        if value not in protocol.SUBSCRIBED_STATUSES:
-            raise SubscriptionError(event, value)
+        result = await self._request(ws, protocol.RPC_ON, [event], self._deadline(DEFAULT))
+        protocol.subscribed_status(event, result)
 
-    async def _heartbeat(self, ws: ClientConnection, interval: float) -> None:
-        """Ping every ``interval``; no pong and no other frame within ``pong_timeout``: abort (1006)."""
-        while True:
-            await asyncio.sleep(interval)
-            sent_at = asyncio.get_running_loop().time()
-            try:
-                pong = await ws.ping()
-                await asyncio.wait_for(asyncio.shield(pong), self.pong_timeout)
-            except ConnectionClosed:
-                return
-            except asyncio.TimeoutError:
-                if self._last_received >= sent_at:
-                    continue  # the peer is talking, just not ponging yet
-                logger.warning(
-                    "no pong from %s within %.3gs: dropping the connection", self.url, self.pong_timeout
-                )
-                # No close handshake: a peer that does not answer pings will not answer that either.
-                ws.transport.abort()
-                return
+    def _state_changed(self, state: State) -> None:
+        self._state_event.set()
+        self._state_event = asyncio.Event()
 
-    def _fail_pending(self, code: int, reason: str) -> None:
-        for reply in self._pending.values():
-            if not reply.done():
-                reply.set_exception(ConnectionLostError(f"connection closed ({code} {reason})".strip()))
-
-    def _set_state(self, state: State) -> None:
-        self._state = state
-        self._state_changed.set()
-        self._state_changed = asyncio.Event()
-
-    # ---- internals: dispatch ----
-
-    def _dispatch(self, message: str | bytes) -> None:
-        item = protocol.classify(message, self._pending)
-        if isinstance(item, protocol.Reply):
-            reply = self._pending[item.key]
-            if reply.done():
-                return
-            try:
-                reply.set_result(protocol.reply_outcome(item.frame))
-            except RpcError as exc:
-                reply.set_exception(exc)
-        elif isinstance(item, protocol.Event):
-            topic = self._topics.get(item.name)
-            listeners = (topic.listeners if topic else []) + self._local.get(item.name, [])
-            for handler in listeners:
-                self._schedule(handler, item.args)
-        else:
-            logger.debug("ignored a frame from %s: %s", self.url, item.reason)
-
-    def _emit(self, name: str, *args: Any) -> None:
-        for callback in self._lifecycle[name]:
-            self._schedule(callback, args)
+    # ---- internals: application code ----
 
     def _schedule(self, handler: Handler, args: tuple[Any, ...]) -> None:
         # call_soon keeps arrival order and keeps slow listeners out of the read loop.
-        asyncio.get_running_loop().call_soon(self._run_listener, handler, args)
+        assert self._loop is not None
+        self._loop.call_soon(self._run_listener, handler, args)
 
     def _run_listener(self, handler: Handler, args: tuple[Any, ...]) -> None:
-        try:
-            outcome = handler(*args)
-        except Exception:
-            logger.exception("listener %r failed", handler)
-            return
+        outcome = call_listener(handler, args)
         if inspect.isawaitable(outcome):
             task = asyncio.ensure_future(outcome)
             self._tasks.add(task)
@@ -647,12 +440,6 @@ class Client:
         self._tasks.discard(task)
         if not task.cancelled() and task.exception() is not None:
             logger.error("listener failed", exc_info=task.exception())
-
-
-def _remaining(deadline: float | None) -> float | None:
-    if deadline is None:
-        return None
-    return max(0.0, deadline - asyncio.get_running_loop().time())
 
 
 def _settle_with(future: asyncio.Future[_T], exc: BaseException) -> None:

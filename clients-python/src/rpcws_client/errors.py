@@ -1,6 +1,8 @@
-"""The one error family of the client: every failed operation raises an :class:`RpcError`.
+"""The one error family of both clients: every failed operation raises an :class:`RpcError`.
 
-``kind`` names the failure the same way the agent control API does (docs/agent-control-api.md).
+``kind`` names the failure the same way the agent control API does (docs/agent-control-api.md). ``method``
+names the call that failed, when the failure is about one call, and every such message starts with it, as
+in the Java SDK.
 """
 
 from __future__ import annotations
@@ -22,16 +24,21 @@ class RpcError(Exception):
         self,
         message: str,
         *,
+        method: str | None = None,
         code: int | None = None,
         data: Any = None,
         has_data: bool = False,
     ) -> None:
         super().__init__(message)
         self.message = message
+        self.method = method
         self.code = code
         self.data = data
         # `data` absent and `"data": null` both give data None; this flag tells them apart.
         self.has_data = has_data
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class ServerError(RpcError):
@@ -39,35 +46,41 @@ class ServerError(RpcError):
 
     An object gives ``code``/``message``/``data`` (``raw`` is False). Any other value (the reference
     sends a thrown string verbatim, e.g. ``"Socket ID does not match!"``) gives ``raw`` True,
-    ``code`` None, ``data`` the value and ``message`` its text.
+    ``code`` None, ``data`` the value and ``message`` its text. ``message`` is the server's alone;
+    ``str()`` adds the method and the code: ``sum: -32601 Method not found``.
     """
 
     kind = "rpc"
 
-    def __init__(self, error: Any) -> None:
+    def __init__(self, error: Any, method: str | None = None) -> None:
         self.error = error
         self.raw = not isinstance(error, dict)
         if self.raw:
-            super().__init__(_text(error), data=error, has_data=True)
+            super().__init__(_text(error), method=method, data=error, has_data=True)
             return
         code = error.get("code")
         message = error.get("message", "")
         super().__init__(
             _text(message),
+            method=method,
             code=code if isinstance(code, int) and not isinstance(code, bool) else None,
             data=error.get("data"),
             has_data="data" in error,
         )
 
     def __str__(self) -> str:
+        prefix = f"{self.method}: " if self.method is not None else ""
         if self.raw:
-            return self.message
+            return prefix + self.message
         detail = f" ({_text(self.data)})" if self.has_data else ""
-        return f"{self.code} {self.message}{detail}"
+        return f"{prefix}{self.code} {self.message}{detail}"
 
 
-class CallTimeoutError(RpcError):
-    """The call's timeout elapsed (while waiting for the connection or for the reply)."""
+class CallTimeoutError(RpcError, TimeoutError):
+    """The call's timeout elapsed (while waiting for the connection or for the reply).
+
+    Also a :class:`TimeoutError`, so ``except TimeoutError`` catches it.
+    """
 
     kind = "timeout"
 
@@ -92,7 +105,7 @@ class AuthError(RpcError):
     kind = "auth"
 
     def __init__(self, message: str, result: Any) -> None:
-        super().__init__(message)
+        super().__init__(message, method="rpc.login")
         self.result = result
 
 
@@ -102,7 +115,7 @@ class SubscriptionError(RpcError):
     kind = "subscription"
 
     def __init__(self, event: str, status: Any) -> None:
-        super().__init__(f"subscribing to {event!r} failed: {_text(status)}")
+        super().__init__(f"rpc.on: subscribing to {event!r} failed: {_text(status)}", method="rpc.on")
         self.event = event
         self.status = status
 
@@ -112,8 +125,29 @@ class MalformedReplyError(RpcError):
 
     kind = "malformed"
 
-    def __init__(self, reply: dict[str, Any]) -> None:
+    def __init__(self, reply: dict[str, Any], method: str | None = None) -> None:
+        prefix = f"{method}: " if method is not None else ""
         super().__init__(
-            'server response malformed: a reply must include either "result" or "error", but not both'
+            prefix + 'server response malformed: a reply must include either "result" or "error", but not both',
+            method=method,
         )
         self.reply = reply
+
+
+class EncodingError(RpcError, ValueError):
+    """The params (or method) cannot be written as JSON: NaN, an infinity, a circular structure, a type JSON
+    lacks. Raised for that call alone, before anything is sent; the connection carries on.
+
+    Also a :class:`ValueError`.
+    """
+
+    kind = "encoding"
+
+
+class WrongLoopError(RpcError, RuntimeError):
+    """An asyncio :class:`~rpcws_client.Client` was used from an event loop (or thread) other than its own.
+
+    Raised at once, instead of a call that would hang. Also a :class:`RuntimeError`.
+    """
+
+    kind = "usage"

@@ -189,7 +189,8 @@ public final class Interop {
             case "python" -> {
                 Path python = Repo.path("clients-python/.venv/bin/python");
                 if (!Files.isExecutable(python)) throw new IllegalStateException(python + " is missing: run bash scripts/setup.sh");
-                yield agent("python", List.of(python.toString(), "-m", "rpcws_client.agent", "--port", "0"), Repo.path("clients-python"));
+                // The agent is not part of the rpcws-client package: it runs from clients-python/ (agent/).
+                yield agent("python", List.of(python.toString(), "-m", "agent", "--port", "0"), Repo.path("clients-python"));
             }
             default -> throw new IllegalArgumentException("no driver for " + language);
         };

@@ -1,9 +1,11 @@
 """The Python agent of the interop suite: hosts clients and exposes docs/agent-control-api.md.
 
-    python -m rpcws_client.agent --port 0
+    python -m agent --port 0                  # the asyncio client (rpcws_client.Client)
+    python -m agent --port 0 --client sync    # the synchronous client (rpcws_client.sync.Client)
 
-HTTP requests are served by the standard library's ThreadingHTTPServer; every client lives on one
-asyncio loop running in its own thread, and request threads hand their work to it.
+HTTP requests are served by the standard library's ThreadingHTTPServer; the agent's work runs on one
+asyncio loop in its own thread, and request threads hand it over. Asyncio clients live on that loop;
+synchronous clients are driven from a thread pool (agent/threaded.py).
 """
 
 from __future__ import annotations
@@ -24,10 +26,12 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any, NoReturn
 from urllib.parse import parse_qs, urlsplit
 
-from .client import DEFAULT, Client, State, Subscription
-from .errors import RpcError, ServerError, SubscriptionError
+from rpcws_client import DEFAULT, Client, RpcError, ServerError, State, SubscriptionError
+from rpcws_client.protocol import dumps
 
-logger = logging.getLogger("rpcws_client.agent")
+from agent.threaded import HostedLibrary, ThreadedClient, Unsupported
+
+logger = logging.getLogger("agent")
 
 # How long POST /clients/{id}/close waits for the close handshake before answering anyway.
 CLOSE_WAIT = 2.0
@@ -103,10 +107,10 @@ OPTIONS: dict[str, tuple[str, Callable[[Any], Any]]] = {
 class HostedClient:
     """A client plus everything it recorded for the suite to read back."""
 
-    client: Client
+    client: HostedLibrary
     events: list[dict[str, Any]] = field(default_factory=list)
     lifecycle: list[dict[str, Any]] = field(default_factory=list)
-    subscriptions: dict[str, Subscription] = field(default_factory=dict)
+    subscriptions: dict[str, Any] = field(default_factory=dict)  # event -> subscription (has .status)
     changed: asyncio.Event = field(default_factory=asyncio.Event)
 
     def record(self, log: list[dict[str, Any]], entry: dict[str, Any]) -> None:
@@ -147,16 +151,22 @@ class HostedClient:
 
 
 class Agent:
-    """Routes control requests; every coroutine here runs on the agent's event loop."""
+    """Routes control requests; every coroutine here runs on the agent's event loop.
 
-    def __init__(self) -> None:
+    ``new_client(url, **options)`` makes the clients it hosts: the asyncio client, or a synchronous one
+    behind :class:`ThreadedClient`.
+    """
+
+    def __init__(self, new_client: Callable[..., HostedLibrary], flavour: str) -> None:
         self.clients: dict[str, HostedClient] = {}
         self._ids = itertools.count(1)
+        self._new_client = new_client
+        self._flavour = flavour
 
     async def handle(self, method: str, path: str, query: dict[str, str], body: Any) -> Any:
         parts = [p for p in path.split("/") if p]
         if (method, parts) == ("GET", ["health"]):
-            return {"status": "ok", "language": "python", "library": _library()}
+            return {"status": "ok", "language": "python", "library": _library(self._flavour)}
         if (method, parts) == ("POST", ["clients"]):
             return await self.create(_object(body))
         if len(parts) < 2 or parts[0] != "clients":
@@ -196,7 +206,7 @@ class Agent:
         kwargs = {OPTIONS[k][0]: OPTIONS[k][1](v) for k, v in options.items() if k in OPTIONS}
         ignored = [k for k in options if k not in OPTIONS]
         try:
-            hosted = HostedClient(Client(url, **kwargs))
+            hosted = HostedClient(self._new_client(url, **kwargs))
         except ValueError as exc:
             raise BadRequest(400, str(exc)) from None
         hosted.track_lifecycle()
@@ -262,10 +272,13 @@ class Agent:
         return {"result": {"state": _STATES[hosted.client.state], "log": list(hosted.lifecycle)}}
 
     async def pause(self, hosted: HostedClient, paused: bool) -> Any:
-        if paused:
-            hosted.client.pause_reading()
-        else:
-            hosted.client.resume_reading()
+        try:
+            if paused:
+                hosted.client.pause_reading()
+            else:
+                hosted.client.resume_reading()
+        except Unsupported as exc:
+            raise BadRequest(501, str(exc)) from None
         return {"result": None}
 
     async def close(self, hosted: HostedClient, body: dict[str, Any]) -> Any:
@@ -328,12 +341,14 @@ def _int_query(query: dict[str, str], key: str, default: int) -> int:
         raise BadRequest(400, f"query parameter {key} must be an integer") from None
 
 
-def _library() -> str:
+def _library(flavour: str) -> str:
+    """e.g. ``rpcws-client 0.1.0 (websockets 17.4)``, or ``rpcws-client 0.1.0 sync (websockets 17.4)``."""
+    suffix = "" if flavour == "async" else f" {flavour}"
     try:
         own, ws = version("rpcws-client"), version("websockets")
     except PackageNotFoundError:
-        return "rpcws-client"
-    return f"rpcws-client {own} (websockets {ws})"
+        return "rpcws-client" + suffix
+    return f"rpcws-client {own}{suffix} (websockets {ws})"
 
 
 # ---- HTTP shell ----
@@ -381,12 +396,13 @@ class ControlHandler(BaseHTTPRequestHandler):
         if not raw.strip():
             return None
         try:
-            return json.loads(raw)
+            return json.loads(raw, parse_constant=_not_json)
         except ValueError as exc:
             raise BadRequest(400, f"body is not JSON: {exc}") from None
 
     def _reply(self, status: int, value: Any) -> None:
-        payload = json.dumps(value, ensure_ascii=False).encode()
+        # As the clients write JSON: a lone surrogate (which a reply may carry) becomes an escape.
+        payload = dumps(value).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(payload)))
@@ -397,13 +413,22 @@ class ControlHandler(BaseHTTPRequestHandler):
         logger.debug("%s %s", self.address_string(), format % args)
 
 
+def _not_json(constant: str) -> Any:
+    raise ValueError(f"{constant} is not JSON")
+
+
 def _exit_on_signal(signum: int, frame: object) -> NoReturn:
     raise SystemExit(0)
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m rpcws_client.agent", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m agent", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--port", type=int, default=0, help="control port on 127.0.0.1 (0: any free)")
+    parser.add_argument(
+        "--client", choices=("async", "sync"), default="async", help="the client library to host (default async)"
+    )
     parser.add_argument("--log-level", default="INFO")
     args = parser.parse_args(argv)
     logging.basicConfig(
@@ -412,7 +437,10 @@ def main(argv: list[str] | None = None) -> None:
 
     loop = asyncio.new_event_loop()
     threading.Thread(target=loop.run_forever, name="rpcws-agent-loop", daemon=True).start()
-    agent = Agent()
+    new_client: Callable[..., HostedLibrary] = Client
+    if args.client == "sync":
+        new_client = ThreadedClient.factory(loop)
+    agent = Agent(new_client, args.client)
     server = ControlServer(args.port, agent, loop)
     signal.signal(signal.SIGTERM, _exit_on_signal)
     print(f"listening control={server.server_address[1]}", flush=True)

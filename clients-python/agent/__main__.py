@@ -1,0 +1,3 @@
+from agent.control import main
+
+main()
