@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # All tests: the Java modules (protocol, testkit, server, SDK, interop suite with its matrix in local-process
-# mode), clients-js, clients-python, then the matrix again with the agents in containers.
+# mode), clients-js, clients-python (type check, tests, package build), then the matrix again with the agents
+# in containers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
@@ -14,8 +15,10 @@ cat features/target/compat-matrix.md
 echo "== clients-js: npm test"
 (cd clients-js && npm test)
 
-echo "== clients-python: pytest"
+echo "== clients-python: mypy --strict, pytest, then the wheel and sdist as a user installs them"
+(cd clients-python && .venv/bin/python -m mypy)
 (cd clients-python && .venv/bin/python -m pytest -q)
+bash scripts/python-dist.sh
 
 echo "== container mode: Node and Python agents in containers"
 bash scripts/container-mode.sh
