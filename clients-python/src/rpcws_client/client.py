@@ -9,11 +9,12 @@ raises :class:`WrongLoopError` at once.
 from __future__ import annotations
 
 import asyncio
+import functools
 import inspect
 import threading
 import time
-from collections.abc import Callable
-from typing import Any, TypeVar, cast
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar, Union, cast
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
@@ -30,24 +31,18 @@ from .errors import (
     WrongLoopError,
 )
 from .lifecycle import ABNORMAL_CLOSURE, NORMAL_CLOSURE, Retry, State
+from .subscriptions import SubscriptionHandle
 
 _T = TypeVar("_T")
 Confirmation = asyncio.Future[dict[str, Any]]
 
 
-class Subscription:
+class Subscription(SubscriptionHandle[Awaitable[Union[dict[str, Any], None]]]):
     """Returned by :meth:`Client.subscribe`; closing it removes its listener."""
-
-    def __init__(self, client: Client, event: str, handler: Handler, status: dict[str, Any]):
-        self._client = client
-        self._handler = handler
-        self.event = event
-        #: The server's ``rpc.on`` status map, e.g. ``{"newsUpdate": "ok"}``.
-        self.status = status
 
     async def close(self) -> dict[str, Any] | None:
         """Remove the listener; the event's last listener sends ``rpc.off`` and returns its status map."""
-        return await self._client._remove_listener(self.event, self._handler)
+        return await self._remove()
 
     async def __aenter__(self) -> Subscription:
         return self
@@ -199,7 +194,7 @@ class Client(ClientCore[Confirmation]):
             else:
                 self._subscriptions.discard(event, handler)
             raise
-        return Subscription(self, event, handler, status)
+        return Subscription(event, status, functools.partial(self._remove_listener, event, handler))
 
     async def unsubscribe(self, event: str) -> dict[str, Any]:
         """Remove every listener of ``event`` and send ``rpc.off``; returns the server's status map."""

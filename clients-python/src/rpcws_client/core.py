@@ -150,27 +150,22 @@ class ClientCore(Generic[C]):
         ``max_reconnects_reached(code, reason)``.
         """
         with self._guard:
-            remove = self._callbacks.on(name, callback)
-
-        def guarded() -> None:
-            with self._guard:
-                remove()
-
-        return guarded
+            return self._guarded(self._callbacks.on(name, callback))
 
     def listen(self, event: str, handler: Handler) -> Callable[[], None]:
         """Listen to ``event`` locally, without ``rpc.on``: for servers that push standard JSON-RPC
         notifications unasked. Returns a function that removes the listener."""
         with self._guard:
-            remove = self._subscriptions.listen(event, handler)
+            return self._guarded(self._subscriptions.listen(event, handler))
 
+    # ---- shared steps ----
+
+    def _guarded(self, remove: Callable[[], None]) -> Callable[[], None]:
         def guarded() -> None:
             with self._guard:
                 remove()
 
         return guarded
-
-    # ---- shared steps ----
 
     def _deadline(self, timeout: Timeout) -> float | None:
         seconds = self.call_timeout if timeout is DEFAULT else timeout

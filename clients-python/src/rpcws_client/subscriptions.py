@@ -10,11 +10,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from .callbacks import Handler
 
 C = TypeVar("C")
+R = TypeVar("R")
+
+
+class SubscriptionHandle(Generic[R]):
+    """What ``subscribe`` returns; each client adds ``close()`` (and ``with``), which calls ``remove``."""
+
+    def __init__(self, event: str, status: dict[str, Any], remove: Callable[[], R]) -> None:
+        self.event = event
+        #: The server's ``rpc.on`` status map, e.g. ``{"newsUpdate": "ok"}``.
+        self.status = status
+        self._remove = remove
 
 
 @dataclass(eq=False)

@@ -23,13 +23,14 @@ listener thread ends with the interpreter once idle):
 from __future__ import annotations
 
 import concurrent.futures
+import functools
 import inspect
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from types import TracebackType
-from typing import Any, ContextManager, cast
+from typing import Any, ContextManager, Union, cast
 
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
@@ -51,6 +52,7 @@ from .errors import (
     SubscriptionError,
 )
 from .lifecycle import ABNORMAL_CLOSURE, NORMAL_CLOSURE, Retry, State
+from .subscriptions import SubscriptionHandle
 
 __all__ = [
     "DEFAULT",
@@ -72,19 +74,12 @@ __all__ = [
 Confirmation = Future[dict[str, Any]]
 
 
-class Subscription:
+class Subscription(SubscriptionHandle[Union[dict[str, Any], None]]):
     """Returned by :meth:`Client.subscribe`; closing it removes its listener."""
-
-    def __init__(self, client: Client, event: str, handler: Handler, status: dict[str, Any]):
-        self._client = client
-        self._handler = handler
-        self.event = event
-        #: The server's ``rpc.on`` status map, e.g. ``{"newsUpdate": "ok"}``.
-        self.status = status
 
     def close(self) -> dict[str, Any] | None:
         """Remove the listener; the event's last listener sends ``rpc.off`` and returns its status map."""
-        return self._client._remove_listener(self.event, self._handler)
+        return self._remove()
 
     def __enter__(self) -> Subscription:
         return self
@@ -225,7 +220,7 @@ class Client(ClientCore[Confirmation]):
             if not topic.confirmed.done():
                 topic.confirmed.set_exception(exc)  # for the subscribers waiting on the first
             raise
-        return Subscription(self, event, handler, status)
+        return Subscription(event, status, functools.partial(self._remove_listener, event, handler))
 
     def unsubscribe(self, event: str) -> dict[str, Any]:
         """Remove every listener of ``event`` and send ``rpc.off``; returns the server's status map."""
