@@ -1,9 +1,12 @@
 package dev.rpcws.client;
 
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -13,9 +16,10 @@ import java.util.function.Consumer;
  */
 final class Heartbeat {
     private final ScheduledExecutorService timers;
+    /** The checks of pings not yet due (several when the timeout is longer than the interval). */
+    private final Set<ScheduledFuture<?>> checks = ConcurrentHashMap.newKeySet();
     private volatile long lastHeardNanos = System.nanoTime();
     private volatile ScheduledFuture<?> pings;
-    private volatile ScheduledFuture<?> check;
     private volatile boolean stopped;
 
     Heartbeat(ScheduledExecutorService timers) {
@@ -37,19 +41,27 @@ final class Heartbeat {
             if (stopped) return;
             long sentAt = System.nanoTime();
             ping.run();
-            check = timers.schedule(() -> {
+            AtomicReference<ScheduledFuture<?>> self = new AtomicReference<>();
+            ScheduledFuture<?> check = timers.schedule(() -> {
+                checks.remove(self.get());
                 if (lastHeardNanos - sentAt < 0) dead.accept("no pong within " + timeout.toMillis() + " ms");
             }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+            self.set(check);
+            checks.add(check);
+            if (stopped || check.isDone()) { // stop() ran meanwhile and missed it, or it ran before it was added
+                check.cancel(false);
+                checks.remove(check);
+            }
         }, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
         if (stopped) stop(); // stopped while starting: cancel what was just scheduled
     }
 
-    /** Cancels the pings and the pending check, so a closed connection is not kept reachable by its timers. */
+    /** Cancels the pings and the pending checks, so a closed connection is not kept reachable by its timers. */
     void stop() {
         stopped = true;
         ScheduledFuture<?> p = pings;
         if (p != null) p.cancel(false);
-        ScheduledFuture<?> c = check;
-        if (c != null) c.cancel(false);
+        for (ScheduledFuture<?> c : checks) c.cancel(false);
+        checks.clear();
     }
 }

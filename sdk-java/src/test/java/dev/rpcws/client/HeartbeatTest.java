@@ -18,7 +18,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -80,6 +82,35 @@ class HeartbeatTest {
             assertThat(counter(server, "rpcws_evictions_total{reason=\"ping_timeout\"}")).isZero();
             assertThat(client.state()).isEqualTo(ClientState.CONNECTED);
             assertThat(client.call("sum", List.of(2, 2)).get(5, TimeUnit.SECONDS).asInt()).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void silenceAfterAPingIsDeathAndAStoppedHeartbeatLeavesNoTimerBehind() throws Exception {
+        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1);
+        timers.setRemoveOnCancelPolicy(true);
+        try {
+            List<String> dead = new CopyOnWriteArrayList<>();
+            Heartbeat silent = new Heartbeat(timers);
+            silent.start(Duration.ofMillis(20), Duration.ofMillis(20), () -> {}, dead::add);
+            Poll.until("the silent peer found dead", Duration.ofSeconds(5), () -> !dead.isEmpty());
+            assertThat(dead.get(0)).isEqualTo("no pong within 20 ms");
+            silent.stop();
+
+            AtomicInteger pings = new AtomicInteger();
+            Heartbeat answered = new Heartbeat(timers);
+            answered.start(Duration.ofMillis(10), Duration.ofSeconds(30), () -> {
+                pings.incrementAndGet();
+                answered.heard();
+            }, dead::add);
+            Poll.until("three pings", Duration.ofSeconds(5), () -> pings.get() >= 3); // each left a 30 s check behind
+            answered.stop();
+            // nothing of either heartbeat stays queued (a ping under way when stop() came finishes first): a closed
+            // connection is not kept reachable by its timers for the 30 s of its checks
+            Poll.until("no timer left (queued: " + timers.getQueue().size() + ")", Duration.ofSeconds(5),
+                    () -> timers.getActiveCount() == 0 && timers.getQueue().isEmpty());
+        } finally {
+            timers.shutdownNow();
         }
     }
 

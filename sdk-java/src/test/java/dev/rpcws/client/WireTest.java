@@ -183,6 +183,27 @@ class WireTest {
         }
     }
 
+    /** The end of a connection the application closed fails its own calls, not those of the next connection. */
+    @Test
+    void aConnectionClosingLateDoesNotFailTheCallsOfTheNextOne() throws Exception {
+        try (RpcClient client = RpcClient.builder(server.uri("/")).build()) {
+            client.connect().get(5, TimeUnit.SECONDS);
+            Peer first = server.peer(1);
+            first.holdClose();
+            CompletableFuture<Void> closed = client.close(1000, "bye");
+            client.connect().get(5, TimeUnit.SECONDS); // while the first close handshake is still under way
+            Peer second = server.peer(2);
+            CompletableFuture<JsonNode> call = client.call("on the second");
+            JsonNode sent = frame(second);
+
+            first.answerClose();
+            closed.get(5, TimeUnit.SECONDS);
+            second.send("{\"jsonrpc\":\"2.0\",\"result\":\"still here\",\"id\":" + sent.get("id") + "}");
+            assertThat(call.get(5, TimeUnit.SECONDS)).isEqualTo(TextNode.valueOf("still here"));
+            assertThat(client.state()).isEqualTo(ClientState.CONNECTED);
+        }
+    }
+
     @Test
     void serverPingsAreAnsweredWithPongs() throws Exception {
         try (RpcClient client = RpcClient.builder(server.uri("/")).pingInterval(Duration.ZERO).build()) {

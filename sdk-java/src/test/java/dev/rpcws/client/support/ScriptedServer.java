@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -82,6 +83,9 @@ public final class ScriptedServer implements AutoCloseable {
         private final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
         private final AtomicInteger pongs = new AtomicInteger();
         private final AtomicInteger closeCode = new AtomicInteger(-1);
+        private final CountDownLatch closeHeld = new CountDownLatch(1);
+        private volatile boolean holdClose;
+        private volatile Callback heldClose;
         private volatile Session session;
 
         Peer(String pathQuery, String authorization, List<String> offeredSubprotocols) {
@@ -118,6 +122,22 @@ public final class ScriptedServer implements AutoCloseable {
             session.close(code, reason, Callback.NOOP);
         }
 
+        /** From now on, the client's close frame is not answered until {@link #answerClose()}. */
+        public void holdClose() {
+            holdClose = true;
+        }
+
+        /** Waits for the client's close frame (held by {@link #holdClose()}), then answers it. */
+        public void answerClose() {
+            try {
+                if (!closeHeld.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)) throw new AssertionError("the client sent no close frame");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+            heldClose.succeed();
+        }
+
         public int pongs() {
             return pongs.get();
         }
@@ -141,7 +161,12 @@ public final class ScriptedServer implements AutoCloseable {
 
         @Override public void onWebSocketClose(int code, String reason, Callback callback) {
             closeCode.compareAndSet(-1, code);
-            callback.succeed();
+            if (holdClose) {
+                heldClose = callback;
+                closeHeld.countDown();
+            } else {
+                callback.succeed();
+            }
         }
 
         @Override public void onWebSocketError(Throwable cause) {
