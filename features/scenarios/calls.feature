@@ -56,9 +56,15 @@ Feature: Calls
     When the client calls "throwsNoData"
     Then the call fails with error -32051 "No data" and data null
 
-  Scenario: An exception in a method
+  @reference-D9
+  Scenario: An exception in a method carries its message on the reference server
     When the client calls "throwsJsError"
     Then the call fails with error -32000 "Error" and data "Server error details"
+
+  @deviation-D9
+  Scenario: An exception in a method answers a fixed error, its message stays on the server
+    When the client calls "throwsJsError"
+    Then the call fails with error -32000 "Error" and data "Internal error"
 
   Scenario: A slow method times out and the client carries on
     When the client calls "hang" with [3000] and a timeout of 200 ms

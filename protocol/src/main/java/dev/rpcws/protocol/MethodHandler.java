@@ -10,7 +10,8 @@ public interface MethodHandler {
      * @return the result (a JsonNode or any value Jackson can convert), {@code null} for none, or a
      *     {@link java.util.concurrent.CompletionStage} of either for an asynchronous method
      * @throws RpcException to answer with that error; any other exception answers
-     *     {@code {"code":-32000,"message":"Error","data":<its message>}}
+     *     {@code {"code":-32000,"message":"Error","data":"Internal error"}} and is reported to the server
+     *     ({@link Peer#handlerFailed}), never its message to the client
      */
     Object handle(JsonNode params, CallContext context) throws Exception;
 }

@@ -17,6 +17,13 @@ public interface Peer extends CallContext {
     /** A login attempt failed (a result other than {@code true}, or the handler threw): for throttling. */
     default void loginFailed() {}
 
+    /**
+     * A handler failed with something other than an {@link RpcException} (or its result could not be written as
+     * JSON). The client is answered {@code -32000 "Error"}, data {@code "Internal error"}, without the exception's
+     * text; this is where the server tells its operators (the Jetty server logs it at WARN with the socket id).
+     */
+    default void handlerFailed(String method, Throwable failure) {}
+
     /** Subscribes to a declared event; {@code false} if already subscribed. */
     boolean subscribe(String event);
 

@@ -120,7 +120,7 @@ public final class RequestProcessor {
     /** The reply to a handler's outcome, or null for a notification (executed, never answered). */
     private static JsonNode outcome(String name, Object value, Throwable failure, JsonNode id, Peer peer) {
         boolean login = Wire.LOGIN.equals(name);
-        if (id == null && !login) return null;
+        if (id == null && !login && failure == null) return null; // nothing to answer, nothing to report
         JsonNode result = null;
         if (failure == null) {
             try {
@@ -129,30 +129,30 @@ public final class RequestProcessor {
                 failure = e;
             }
         }
+        Throwable cause = failure == null ? null : unwrap(failure);
+        if (cause != null && !(cause instanceof RpcException)) peer.handlerFailed(name, cause);
         // Only rpc.login logs in, and only when its handler returned exactly true (the reference's `response === true`).
-        boolean authenticated = login && failure == null && result != null && result.isBoolean() && result.booleanValue();
+        boolean authenticated = login && cause == null && result != null && result.isBoolean() && result.booleanValue();
         if (login && !authenticated) peer.loginFailed();
         if (id == null) return null; // a login sent as a notification never logs in
-        if (failure != null) return Frames.error(login ? loginFailure(failure) : errorFor(failure), id);
+        if (cause != null) return Frames.error(errorFor(cause, login), id);
         if (authenticated) peer.logIn();
         return Frames.result(result, id);
     }
 
-    /** A login handler's own exception text may describe credentials or internals: it is not sent (deviation D12). */
-    private static JsonNode loginFailure(Throwable failure) {
-        JsonNode error = errorFor(failure);
-        return unwrap(failure) instanceof RpcException ? error : RpcErrors.of(RpcErrors.SERVER_ERROR, "Error", "authentication failed");
+    /**
+     * What a failed handler answers: an {@link RpcException}'s own error, the API for errors a client should read;
+     * for anything else a fixed text, since exception messages are for operators (deviations D9 and D12).
+     */
+    private static JsonNode errorFor(Throwable cause, boolean login) {
+        if (cause instanceof RpcException rpc) return rpc.error();
+        return login ? RpcErrors.authenticationFailed() : RpcErrors.internalError();
     }
 
     private static Throwable unwrap(Throwable failure) {
         Throwable t = failure;
         while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) t = t.getCause();
         return t;
-    }
-
-    private static JsonNode errorFor(Throwable failure) {
-        Throwable t = unwrap(failure);
-        return t instanceof RpcException rpc ? rpc.error() : RpcErrors.handlerFailure(t);
     }
 
     /**

@@ -46,9 +46,8 @@ public final class RpcErrors {
     static ObjectNode eventForbidden() { return of(EVENT_FORBIDDEN, "Event forbidden"); }
     static ObjectNode eventNotProvided() { return of(SERVER_ERROR, "Event not provided"); }
 
-    /** A handler failed with something other than an {@link RpcException}: the reference's {@code Error} mapping. */
-    static ObjectNode handlerFailure(Throwable t) {
-        String detail = t.getMessage();
-        return of(SERVER_ERROR, "Error", detail == null ? "" : detail);
-    }
+    /** A handler failed with something other than an {@link RpcException}: its text stays on the server (deviation D9). */
+    static ObjectNode internalError() { return of(SERVER_ERROR, "Error", "Internal error"); }
+    /** A login handler failed with something other than an {@link RpcException} (deviation D12). */
+    static ObjectNode authenticationFailed() { return of(SERVER_ERROR, "Error", "authentication failed"); }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rpcws.protocol.fixture.CompatFixture;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -150,6 +151,7 @@ final class InMemoryServer implements CompatFixture.Target {
         private volatile boolean loggedIn;
         private volatile int logIns;
         private volatile int failedLogins;
+        private final List<String> handlerFailures = Collections.synchronizedList(new ArrayList<>());
         /** Protected events this connection was subscribed to while it was not logged in: must stay empty. */
         final Set<String> protectedBeforeLogin = ConcurrentHashMap.newKeySet();
 
@@ -220,6 +222,15 @@ final class InMemoryServer implements CompatFixture.Target {
 
         @Override public void loginFailed() {
             failedLogins++;
+        }
+
+        @Override public void handlerFailed(String method, Throwable failure) {
+            handlerFailures.add(method + ": " + failure);
+        }
+
+        /** What the processor reported as failed handlers, {@code method: exception}, in order. */
+        List<String> handlerFailures() {
+            return List.copyOf(handlerFailures);
         }
 
         @Override public boolean subscribe(String event) {

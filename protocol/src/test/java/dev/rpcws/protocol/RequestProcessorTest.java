@@ -61,6 +61,35 @@ class RequestProcessorTest {
         assertThat(call("{\"jsonrpc\":\"2.0\",\"method\":\"cryptic\",\"id\":3}")).isEqualTo("{\"jsonrpc\":\"2.0\",\"result\":\"boohoo\",\"id\":3}");
     }
 
+    /** Exception texts are for operators: the client reads only an RpcException's error (deviation D9). */
+    @Test
+    void anUnexpectedExceptionAnswersInternalErrorAndIsReportedWithItsMethod() {
+        IllegalStateException internal = new IllegalStateException("Cannot invoke \"JsonNode.asDouble()\" because ... is null");
+        server.of("/").register("broken", (p, ctx) -> { throw internal; });
+        server.of("/").register("brokenLater", (p, ctx) -> CompletableFuture.failedFuture(internal));
+        server.of("/").register("refused", (p, ctx) -> { throw new RpcException(-32602, "Invalid params", "the client's fault"); });
+        String internalError = "{\"code\":-32000,\"message\":\"Error\",\"data\":\"Internal error\"}";
+
+        assertThat(call("{\"jsonrpc\":\"2.0\",\"method\":\"broken\",\"id\":1}"))
+                .isEqualTo("{\"jsonrpc\":\"2.0\",\"error\":" + internalError + ",\"id\":1}");
+        assertThat(call("{\"jsonrpc\":\"2.0\",\"method\":\"brokenLater\",\"id\":2}"))
+                .isEqualTo("{\"jsonrpc\":\"2.0\",\"error\":" + internalError + ",\"id\":2}");
+        assertThat(call("{\"jsonrpc\":\"2.0\",\"method\":\"broken\"}")).as("a notification is not answered").isNull();
+        assertThat(call("{\"jsonrpc\":\"2.0\",\"method\":\"refused\",\"id\":3}"))
+                .isEqualTo("{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32602,\"message\":\"Invalid params\",\"data\":\"the client's fault\"},\"id\":3}");
+        assertThat(peer.handlerFailures()).as("reported to the server, notification included; RpcException is no failure")
+                .containsExactly("broken: " + internal, "brokenLater: " + internal, "broken: " + internal);
+    }
+
+    @Test
+    void aLoginHandlerFailureAnswersAuthenticationFailedAndIsReported() {
+        server.of("/").register("rpc.login", (p, ctx) -> { throw new IllegalStateException("password file /etc/secret unreadable"); });
+        assertThat(call("{\"jsonrpc\":\"2.0\",\"method\":\"rpc.login\",\"params\":{\"u\":1},\"id\":1}"))
+                .isEqualTo("{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32000,\"message\":\"Error\",\"data\":\"authentication failed\"},\"id\":1}");
+        assertThat(peer.handlerFailures()).containsExactly("rpc.login: java.lang.IllegalStateException: password file /etc/secret unreadable");
+        assertThat(peer.loggedIn()).isFalse();
+    }
+
     /** Sends a frame whose reply completes synchronously and returns it (null when there is none). */
     private String call(String frame) {
         peer.send(frame);

@@ -87,6 +87,11 @@ final class RpcConnection implements FrameHandler, Peer {
     @Override public String identity() { return identity; }
     @Override public void logIn() { loggedIn = true; }
     @Override public void loginFailed() { failedLogins.incrementAndGet(); }
+
+    /** The client got "Internal error" and nothing of the exception: the operator gets all of it. */
+    @Override public void handlerFailed(String method, Throwable failure) {
+        LOG.warn("handler of {} failed for connection {} on {}", method, socketId, namespace.name(), failure);
+    }
     @Override public Method method(String name) { return namespace.method(name); }
     @Override public Event event(String name) { return namespace.eventEntry(name); }
 
