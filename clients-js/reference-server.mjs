@@ -23,11 +23,26 @@ function loadCompatFixture(server) {
   // Socket id of the connection that last logged in successfully, for `sqrt_protected`.
   let lastLoginSocketId;
 
-  const squareRoot = (params) => Math.sqrt(Array.isArray(params) ? params[0] : params);
+  // Params a method does not take fail alike on both fixtures (docs/compat-fixture.md), never with JavaScript's
+  // own coercions ("12" for 1 + "2") or TypeErrors, so that odd params compare byte for byte.
+  const isNumber = (value) => typeof value === 'number';
+  const invalidParams = (detail) => server.createError(-32602, 'Invalid params', detail);
+  const squareRoot = (params) => {
+    const n = Array.isArray(params) && params.length === 1 ? params[0] : params;
+    if (!isNumber(n)) throw invalidParams('sqrt takes a number or [number]');
+    return Math.sqrt(n);
+  };
 
-  server.register('sum', (numbers) => numbers.reduce((total, n) => total + n, 0));
-  server.register('subtract', (params) =>
-    Array.isArray(params) ? params[0] - params[1] : params.minuend - params.subtrahend);
+  server.register('sum', (params) => {
+    if (!Array.isArray(params) || !params.every(isNumber)) throw invalidParams('sum takes an array of numbers');
+    return params.reduce((total, n) => total + n, 0);
+  });
+  server.register('subtract', (params) => {
+    if (Array.isArray(params) && params.length === 2 && params.every(isNumber)) return params[0] - params[1];
+    if (params !== null && typeof params === 'object' && !Array.isArray(params)
+        && isNumber(params.minuend) && isNumber(params.subtrahend)) return params.minuend - params.subtrahend;
+    throw invalidParams('subtract takes two numbers: [minuend, subtrahend] or {minuend, subtrahend}');
+  });
   server.register('sqrt', squareRoot);
   server.register('greet', (params) => {
     const name = Array.isArray(params) ? params[0] : params;
