@@ -3,6 +3,7 @@ package dev.rpcws.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rpcws.protocol.Json;
 import dev.rpcws.protocol.Peer;
+import dev.rpcws.protocol.Utf8;
 import dev.rpcws.protocol.Wire;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.core.CloseStatus;
@@ -163,7 +164,8 @@ final class RpcConnection implements FrameHandler, Peer {
 
     /**
      * The whole message once its last frame is in, else null. Text must be valid UTF-8, as {@code ws} demands;
-     * binary messages are decoded as UTF-8 JSON and answered in text, as the reference does.
+     * binary messages are decoded as UTF-8 JSON, invalid sequences replaced as Node replaces them, and answered in
+     * text, as the reference does.
      */
     private String assemble(Frame frame) {
         byte type = frame.getOpCode() == OpCode.CONTINUATION ? fragmentedType : frame.getOpCode();
@@ -184,7 +186,7 @@ final class RpcConnection implements FrameHandler, Peer {
             bytes = fragments.toByteArray();
             fragments = null;
         }
-        return type == OpCode.TEXT ? strictUtf8(bytes) : new String(bytes, StandardCharsets.UTF_8);
+        return type == OpCode.TEXT ? strictUtf8(bytes) : Utf8.decodeReplacing(bytes);
     }
 
     /** Decodes UTF-8, refusing malformed input; ASCII, what JSON mostly is, skips the decoder. */

@@ -7,7 +7,10 @@ import dev.rpcws.testkit.ProcessServer;
 import dev.rpcws.testkit.RawClient;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 
@@ -17,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Strings on the wire, compared with V8: random strings mixing ASCII, controls, BMP text, characters outside the
  * BMP and lone surrogates are echoed by the Jetty server and by the canonical Node server, and the replies must be
  * the same bytes; {@link Json#write} must write the same text. Requests are pure ASCII ({@code \\u} escapes), so
- * both servers read the same strings.
+ * both servers read the same strings. Binary frames carrying invalid UTF-8 must be read as Node reads them.
  */
 class StringsAgainstNodeTest {
     private static final long SEED = 20261129L;
@@ -40,6 +43,36 @@ class StringsAgainstNodeTest {
             }
         }
         assertThat(differences).as("replies that differ from V8's (seed %d)", SEED).isEmpty();
+    }
+
+    /** Binary frames are decoded as Node decodes a Buffer: invalid UTF-8 inside a string becomes the same U+FFFDs. */
+    @Test
+    void jettyDecodesBinaryFramesAsNodeDoes() {
+        Random random = new Random(SEED);
+        List<String> differences = new ArrayList<>();
+        try (InProcessJetty jetty = InProcessJetty.start(); ProcessServer node = ProcessServer.node(0);
+             RawClient j = RawClient.connect(jetty.wsUri("/")); RawClient n = RawClient.connect(node.wsUri("/"))) {
+            for (int id = 1; id <= 400; id++) {
+                ByteArrayOutputStream frame = new ByteArrayOutputStream();
+                frame.writeBytes(("{\"jsonrpc\":\"2.0\",\"method\":\"echo\",\"params\":[\"").getBytes(StandardCharsets.US_ASCII));
+                for (int k = random.nextInt(12); k > 0; k--) frame.write(junkByte(random));
+                frame.writeBytes(("\"],\"id\":" + id + "}").getBytes(StandardCharsets.US_ASCII));
+                j.sendBinary(frame.toByteArray());
+                n.sendBinary(frame.toByteArray());
+                String fromNode = n.nextText();
+                String fromJetty = j.nextText();
+                if (!fromJetty.equals(fromNode)) differences.add(HexFormat.of().formatHex(frame.toByteArray()) + "\n  node  " + fromNode + "\n  jetty " + fromJetty);
+            }
+        }
+        assertThat(differences).as("binary frames decoded differently from Node (seed %d)", SEED).isEmpty();
+    }
+
+    /** A byte that keeps the JSON string open (no quote, backslash or control), favouring the bytes UTF-8 decoders disagree on. */
+    private static int junkByte(Random r) {
+        int[] tricky = {0x80, 0x9f, 0xa0, 0xbf, 0xc0, 0xc2, 0xdf, 0xe0, 0xed, 0xef, 0xf0, 0xf4, 0xf5, 0xff, 0x41};
+        if (r.nextInt(4) > 0) return tricky[r.nextInt(tricky.length)];
+        int b = 0x20 + r.nextInt(0xe0);
+        return b == '"' || b == '\\' ? 0x41 : b;
     }
 
     private static void compare(String request, RawClient jetty, RawClient node, List<String> differences) {
