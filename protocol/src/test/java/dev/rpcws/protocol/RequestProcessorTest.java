@@ -82,6 +82,14 @@ class RequestProcessorTest {
     }
 
     @Test
+    void aResultThatCannotBeWrittenAsJsonIsAHandlerFailure() {
+        server.of("/").register("unwritable", (p, ctx) -> new Object());
+        assertThat(call("{\"jsonrpc\":\"2.0\",\"method\":\"unwritable\",\"id\":1}"))
+                .isEqualTo("{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32000,\"message\":\"Error\",\"data\":\"Internal error\"},\"id\":1}");
+        assertThat(peer.handlerFailures()).singleElement().asString().startsWith("unwritable: java.lang.IllegalArgumentException");
+    }
+
+    @Test
     void aLoginHandlerFailureAnswersAuthenticationFailedAndIsReported() {
         server.of("/").register("rpc.login", (p, ctx) -> { throw new IllegalStateException("password file /etc/secret unreadable"); });
         assertThat(call("{\"jsonrpc\":\"2.0\",\"method\":\"rpc.login\",\"params\":{\"u\":1},\"id\":1}"))
