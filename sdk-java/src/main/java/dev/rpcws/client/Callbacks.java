@@ -55,11 +55,6 @@ final class Callbacks {
         lane.execute(task);
     }
 
-    /** The callback executor itself, for work that must leave the lane free (a listener may block on it). */
-    Executor executor() {
-        return executor;
-    }
-
     /**
      * A future that settles like {@code internal}, but on the callback executor, so that no caller code runs on
      * Jetty or timer threads; cancelling it cancels {@code internal}.

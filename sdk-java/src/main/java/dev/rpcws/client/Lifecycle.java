@@ -154,7 +154,7 @@ final class Lifecycle {
         return ready;
     }
 
-    /** See {@link RpcClient#close(int, String)}; completes on the callback executor once Jetty's threads stopped. */
+    /** See {@link RpcClient#close(int, String)}; completes once Jetty's threads stopped. */
     CompletableFuture<Void> close(int code, String reason) {
         WebSocketLink open = null;
         CompletableFuture<Void> done;
@@ -180,7 +180,8 @@ final class Lifecycle {
         hooks.lost(null, "the client was closed");
         if (abandoned != null) abandoned.completeExceptionally(new RpcClientException(NOT_CONNECTED, null, "the client was closed"));
         if (open != null) open.close(code, reason);
-        return done.thenRunAsync(this::stopTransportIfClosed, callbacks.executor());
+        // Jetty is stopped on the SDK's own threads: never on Jetty's, and not on an application executor that may be shut down.
+        return done.thenRunAsync(this::stopTransportIfClosed, ClientThreads.CALLBACKS);
     }
 
     // ---- attempts ----

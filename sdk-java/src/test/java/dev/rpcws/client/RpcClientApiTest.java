@@ -354,6 +354,16 @@ class RpcClientApiTest {
         client.close();
     }
 
+    /** An application that shut its executor down first still gets a clean close, and the client's I/O threads stop. */
+    @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
+    void closingAfterTheApplicationsExecutorWasShutDown(Backend backend) throws Exception {
+        ExecutorService app = Executors.newSingleThreadExecutor();
+        RpcClient client = connected(RpcClient.builder(SharedServers.of(backend).wsUri("/")).executor(app));
+        app.shutdownNow();
+        assertThat(client.close(1000, "bye")).succeedsWithin(WAIT);
+        assertThat(client.state()).isEqualTo(ClientState.CLOSED);
+    }
+
     @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
     void callbacksRunOnTheConfiguredExecutorInOrder(Backend backend) throws Exception {
         ServerUnderTest server = SharedServers.of(backend);
