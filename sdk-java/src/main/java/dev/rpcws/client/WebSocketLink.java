@@ -1,11 +1,11 @@
 package dev.rpcws.client;
 
+import dev.rpcws.protocol.Utf8;
 import dev.rpcws.protocol.Wire;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
@@ -126,8 +126,10 @@ public final class WebSocketLink implements Session.Listener {
 
     @Override public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
         heard();
-        // The reference client reads binary frames as UTF-8 JSON too.
-        String text = StandardCharsets.UTF_8.decode(payload).toString();
+        // The reference client reads binary frames as UTF-8 JSON too, invalid bytes replaced as Node replaces them.
+        byte[] bytes = new byte[payload.remaining()];
+        payload.get(bytes);
+        String text = Utf8.decodeReplacing(bytes);
         callback.succeed();
         owner.received(this, text);
         session.demand();

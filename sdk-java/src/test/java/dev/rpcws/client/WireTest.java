@@ -12,6 +12,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -126,6 +128,23 @@ class WireTest {
             // a reply with "id":null settles nothing: the call runs into its timeout
             assertThat(((RpcClientException) failure(nullId)).kind()).isEqualTo(RpcClientException.Kind.TIMEOUT);
             assertThat(client.state()).isEqualTo(ClientState.CONNECTED);
+        }
+    }
+
+    /** Invalid UTF-8 in a binary frame is replaced as Node's decoder replaces it: an encoded surrogate gives three U+FFFD. */
+    @Test
+    void binaryFramesAreDecodedAsTheReferenceClientDecodesThem() throws Exception {
+        try (RpcClient client = RpcClient.builder(server.uri("/")).build()) {
+            client.connect().get(5, TimeUnit.SECONDS);
+            Peer peer = server.peer(1);
+            CompletableFuture<JsonNode> call = client.call("bytes");
+            peer.next();
+            ByteArrayOutputStream frame = new ByteArrayOutputStream();
+            frame.writeBytes("{\"jsonrpc\":\"2.0\",\"result\":\"a".getBytes(StandardCharsets.UTF_8));
+            frame.writeBytes(new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80, (byte) 0xFF});
+            frame.writeBytes("b\",\"id\":1}".getBytes(StandardCharsets.UTF_8));
+            peer.sendBinary(frame.toByteArray());
+            assertThat(call.get(5, TimeUnit.SECONDS)).isEqualTo(TextNode.valueOf("a\uFFFD\uFFFD\uFFFD\uFFFDb"));
         }
     }
 

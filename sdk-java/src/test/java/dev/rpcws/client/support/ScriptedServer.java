@@ -111,7 +111,11 @@ public final class ScriptedServer implements AutoCloseable {
         }
 
         public void sendBinary(String text) {
-            session.sendBinary(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), Callback.NOOP);
+            sendBinary(text.getBytes(StandardCharsets.UTF_8));
+        }
+
+        public void sendBinary(byte[] bytes) {
+            session.sendBinary(ByteBuffer.wrap(bytes), Callback.NOOP);
         }
 
         public void ping(String payload) {
