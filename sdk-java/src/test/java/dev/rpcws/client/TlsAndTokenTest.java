@@ -1,10 +1,10 @@
 package dev.rpcws.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.rpcws.server.HandshakeAuthenticator;
 import dev.rpcws.server.RpcServer;
 import dev.rpcws.server.ServerOptions;
 import dev.rpcws.server.fixture.CompatFixture;
+import dev.rpcws.server.security.HandshakeAuthenticator;
 import dev.rpcws.testkit.Poll;
 import dev.rpcws.testkit.TestCertificates;
 import org.junit.jupiter.api.BeforeAll;

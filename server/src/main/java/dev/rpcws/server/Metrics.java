@@ -1,7 +1,9 @@
 package dev.rpcws.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.rpcws.server.security.UpgradePolicy;
 
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,8 +30,12 @@ public final class Metrics {
     void pingSent() { pings.increment(); }
     void pongReceived() { pongs.increment(); }
     void evicted(String reason) { evictions.computeIfAbsent(reason, r -> new LongAdder()).increment(); }
-    void connectionRefused() { refused.increment(); }
-    void upgradeRefused(String reason) { upgradesRefused.computeIfAbsent(reason, r -> new LongAdder()).increment(); }
+
+    /** Counts a refused upgrade: at the connection limit, or by its reason ({@code origin}, {@code token}). */
+    void upgradeRefused(UpgradePolicy.Refusal why) {
+        if (why == UpgradePolicy.Refusal.TOO_MANY_CONNECTIONS) refused.increment();
+        else upgradesRefused.computeIfAbsent(why.name().toLowerCase(Locale.ROOT), r -> new LongAdder()).increment();
+    }
 
     /** Counts each response of a reply (one, or each element of a batch reply) as a success or an error by code. */
     void replied(JsonNode reply) {

@@ -4,20 +4,23 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rpcws.protocol.EventParams;
-import dev.rpcws.protocol.Frames;
 import dev.rpcws.protocol.Json;
 import dev.rpcws.protocol.MethodHandler;
 import dev.rpcws.protocol.Peer;
 import dev.rpcws.protocol.Wire;
+import dev.rpcws.server.connection.NamespaceView;
+import dev.rpcws.server.connection.RpcConnection;
+import dev.rpcws.server.events.Emission;
+import dev.rpcws.server.events.Registrations;
+import dev.rpcws.server.events.Subscriber;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -25,9 +28,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * methods, events, subscriptions and login never cross namespaces.
  */
 public final class Namespace {
-    /** Subscribers per share of a fan-out: fewer are not worth a thread hand-off. */
-    private static final int SHARE_MIN = 256;
-
     private final String name;
     private final RpcServer server;
     private final Map<String, MethodEntry> methods = new ConcurrentHashMap<>();
@@ -35,8 +35,9 @@ public final class Namespace {
     private final Map<String, EventEntry> events = new ConcurrentHashMap<>();
     private final List<String> eventOrder = new CopyOnWriteArrayList<>();
     private final Set<RpcConnection> connections = ConcurrentHashMap.newKeySet();
+    private final NamespaceView view = new View();
     /** Set when the application named this namespace; namespaces that only connections created are dropped when empty. */
-    volatile boolean declared;
+    private volatile boolean declared;
 
     Namespace(String name, RpcServer server) {
         this.name = name;
@@ -82,77 +83,50 @@ public final class Namespace {
 
     /**
      * Sends an event to this namespace's subscribers, {@code params} being the array of arguments, never
-     * flattened (the reference's {@code server.of(ns).emit}). Returns the number of connections it was sent to.
+     * flattened (the reference's {@code server.of(ns).emit}). Returns the number of connections of this node it
+     * was sent to.
      */
     public int emit(String event, Object... args) {
-        return deliver(event, EventParams.forNamespaceEmit(nodes(args)));
+        return server.deliver(Emission.toNamespace(name, event, EventParams.forNamespaceEmit(nodes(args))));
     }
 
-    /**
-     * Sends an event's frame to every subscriber. The frame is encoded once and every subscriber gets the
-     * same bytes; sends never wait for a slow subscriber (its own queue takes the frame, or it is cut off).
-     * With many subscribers the writes are spread over the cores: this thread takes one share, the handler
-     * executor the others, and the call returns once all are queued.
-     */
-    int deliver(String event, JsonNode params) {
-        EventEntry entry = events.get(event);
-        if (entry == null || entry.subscribers.isEmpty()) return 0;
-        byte[] frame = Json.writeBytes(Frames.notification(event, params));
-        RpcConnection[] to = entry.subscribers.toArray(new RpcConnection[0]);
-        int shares = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), to.length / SHARE_MIN));
-        int size = (to.length + shares - 1) / shares;
-        List<CompletableFuture<Integer>> others = new ArrayList<>(shares - 1);
-        for (int from = size; from < to.length; from += size) {
-            int start = from;
-            int end = Math.min(to.length, from + size);
-            try {
-                others.add(CompletableFuture.supplyAsync(() -> send(to, start, end, frame), server.handlerExecutor()));
-            } catch (RejectedExecutionException stopping) {
-                others.add(CompletableFuture.completedFuture(send(to, start, end, frame)));
-            }
-        }
-        int sent = send(to, 0, Math.min(size, to.length), frame);
-        for (CompletableFuture<Integer> share : others) sent += share.join();
-        return sent;
+    // ---- for the server ----
+
+    void declare() {
+        declared = true;
     }
 
-    private static int send(RpcConnection[] to, int from, int until, byte[] frame) {
-        int sent = 0;
-        for (int i = from; i < until; i++) {
-            if (to[i].sendEvent(frame)) sent++;
-        }
-        return sent;
+    boolean isDeclared() {
+        return declared;
     }
 
-    boolean declares(String event) {
-        return events.containsKey(event);
-    }
-
+    /** Nothing registered but {@code __listMethods}, nothing declared. */
     boolean isEmpty() {
         return methodOrder.size() == 1 && eventOrder.isEmpty();
     }
 
-    Peer.Method method(String method) {
-        return methods.get(method);
-    }
-
-    EventEntry eventEntry(String event) {
-        return events.get(event);
-    }
-
-    void attach(RpcConnection c) {
-        connections.add(c);
-    }
-
-    /** Forgets a connection and its subscriptions. */
-    void detach(RpcConnection c) {
-        connections.remove(c);
-        for (EventEntry e : events.values()) e.subscribers.remove(c);
-        if (connections.isEmpty()) server.forgetIfUnused(this);
+    /** The subscribers of a declared event (live), or null. */
+    Set<Subscriber> subscribers(String event) {
+        EventEntry e = events.get(event);
+        return e == null ? null : e.subscribers;
     }
 
     Set<RpcConnection> connections() {
         return connections;
+    }
+
+    /** What a connection of this namespace sees of it. */
+    NamespaceView view() {
+        return view;
+    }
+
+    /** This namespace's registrations, in registration order, with their protection. */
+    Registrations.Served registrations() {
+        Map<String, Boolean> m = new LinkedHashMap<>();
+        for (String method : methodOrder) m.put(method, methods.get(method).isProtected());
+        Map<String, Boolean> e = new LinkedHashMap<>();
+        for (String event : eventOrder) e.put(event, events.get(event).isProtected());
+        return new Registrations.Served(m, e);
     }
 
     static List<JsonNode> nodes(Object[] args) {
@@ -170,6 +144,40 @@ public final class Namespace {
         return out;
     }
 
+    private final class View implements NamespaceView {
+        @Override public String name() {
+            return name;
+        }
+
+        @Override public Peer.Method method(String method) {
+            return methods.get(method);
+        }
+
+        @Override public Peer.Event event(String event) {
+            return events.get(event);
+        }
+
+        @Override public boolean subscribe(String event, Subscriber subscriber) {
+            EventEntry e = events.get(event);
+            return e != null && e.subscribers.add(subscriber);
+        }
+
+        @Override public boolean unsubscribe(String event, Subscriber subscriber) {
+            EventEntry e = events.get(event);
+            return e != null && e.subscribers.remove(subscriber);
+        }
+
+        @Override public void join(RpcConnection c) {
+            connections.add(c);
+        }
+
+        @Override public void leave(RpcConnection c) {
+            connections.remove(c);
+            for (EventEntry e : events.values()) e.subscribers.remove(c);
+            if (connections.isEmpty()) server.forgetIfUnused(Namespace.this);
+        }
+    }
+
     private static final class MethodEntry implements Peer.Method, Registration {
         private final MethodHandler handler;
         private volatile boolean isProtected;
@@ -184,8 +192,8 @@ public final class Namespace {
         @Override public Registration unprotect() { isProtected = false; return this; }
     }
 
-    static final class EventEntry implements Peer.Event, Registration {
-        final Set<RpcConnection> subscribers = ConcurrentHashMap.newKeySet();
+    private static final class EventEntry implements Peer.Event, Registration {
+        private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
         private volatile boolean isProtected;
 
         @Override public boolean isProtected() { return isProtected; }

@@ -6,18 +6,29 @@ import dev.rpcws.protocol.MethodHandler;
 import dev.rpcws.protocol.RequestProcessor;
 import dev.rpcws.protocol.Wire;
 import dev.rpcws.server.admin.AdminApi;
-import org.eclipse.jetty.http.HttpHeader;
+import dev.rpcws.server.admin.AdminView;
+import dev.rpcws.server.connection.ConnectionHost;
+import dev.rpcws.server.connection.RpcConnection;
+import dev.rpcws.server.events.Emission;
+import dev.rpcws.server.events.EventDelivery;
+import dev.rpcws.server.events.LocalDelivery;
+import dev.rpcws.server.events.Registrations;
+import dev.rpcws.server.events.Subscriber;
+import dev.rpcws.server.limits.Limits;
+import dev.rpcws.server.security.AdminAuth;
+import dev.rpcws.server.security.HandshakeAuthenticator;
+import dev.rpcws.server.security.UpgradePolicy;
 import org.eclipse.jetty.http.HttpStatus;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.SecureRequestCustomizer;
-import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 import org.eclipse.jetty.util.Callback;
@@ -37,6 +48,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -46,7 +59,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 
 /**
  * An rpc-websockets 10.0.1 server on Jetty 12, with the reference's API: {@code register}, {@code event},
@@ -71,22 +84,25 @@ public final class RpcServer implements AutoCloseable {
     private final ServerOptions options;
     private final RequestProcessor processor;
     private final Metrics metrics = new Metrics();
-    /** Connections admitted by an upgrade and not yet gone: counted at the upgrade, so racing upgrades cannot overshoot. */
-    private final AtomicInteger admitted = new AtomicInteger();
     private final Map<String, Namespace> namespaces = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler;
     private final Server jetty;
     private final ElasticPool pool;
+    private final Host host;
+    private final LocalDelivery localDelivery;
+    private EventDelivery delivery;
     private ServerConnector wsConnector;
     private ServerConnector adminConnector;
     private ServerConnector tlsConnector;
     private Executor handlerExecutor;
     private HandshakeAuthenticator authenticator;
     private boolean tokenLogsIn;
+    private UpgradePolicy upgradePolicy;
 
     public RpcServer(ServerOptions options) {
         this.options = options;
         this.processor = new RequestProcessor(options.maxBatch());
+        this.host = new Host();
         ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "rpcws-timers");
             t.setDaemon(true);
@@ -101,6 +117,8 @@ public final class RpcServer implements AutoCloseable {
         jettyPool.setName("rpcws");
         this.jetty = new Server(jettyPool);
         this.handlerExecutor = pool;
+        this.localDelivery = new LocalDelivery(this::subscribers, task -> handlerExecutor.execute(task));
+        this.delivery = localDelivery;
         of(ROOT);
     }
 
@@ -124,7 +142,7 @@ public final class RpcServer implements AutoCloseable {
     /** The namespace of a URL path, created if needed. */
     public Namespace of(String namespace) {
         Namespace ns = namespaces.computeIfAbsent(namespace, n -> new Namespace(n, this));
-        ns.declared = true;
+        ns.declare();
         return ns;
     }
 
@@ -136,15 +154,10 @@ public final class RpcServer implements AutoCloseable {
     /**
      * Sends an event to its subscribers in every namespace that declared it. Exactly one object or array
      * argument becomes {@code params} itself; otherwise {@code params} is the array of arguments (the
-     * reference's flattening rule). Returns the number of connections it was sent to.
+     * reference's flattening rule). Returns the number of connections of this node it was sent to.
      */
     public int emit(String event, Object... args) {
-        JsonNode params = EventParams.forGlobalEmit(Namespace.nodes(args));
-        int sent = 0;
-        for (Namespace ns : namespaces.values()) {
-            if (ns.declares(event)) sent += ns.deliver(event, params);
-        }
-        return sent;
+        return deliver(Emission.toEveryNamespace(event, EventParams.forGlobalEmit(Namespace.nodes(args))));
     }
 
     /** Forgets a namespace and closes its connections with 1000: the namespace is gone on purpose. */
@@ -152,6 +165,29 @@ public final class RpcServer implements AutoCloseable {
         Namespace ns = namespaces.remove(namespace);
         if (ns == null) return;
         for (RpcConnection c : List.copyOf(ns.connections())) c.close(Wire.CLOSE_NORMAL, "Namespace closed");
+    }
+
+    // ---- beyond the reference ----
+
+    /**
+     * What this server serves (its declared namespaces' methods and events, with their protection), for nodes
+     * behind one load balancer to compare.
+     */
+    public Registrations registrations() {
+        TreeMap<String, Registrations.Served> served = new TreeMap<>();
+        namespaces.forEach((name, ns) -> {
+            if (ns.isDeclared()) served.put(name, ns.registrations());
+        });
+        return new Registrations(served);
+    }
+
+    /**
+     * Routes every emit through {@code around} the in-process delivery, e.g. a broker that also delivers to and
+     * from other nodes (see {@link dev.rpcws.server.events}). Set before {@link #start()}.
+     */
+    public RpcServer eventDelivery(UnaryOperator<EventDelivery> around) {
+        this.delivery = around.apply(localDelivery);
+        return this;
     }
 
     // ---- life cycle ----
@@ -177,6 +213,8 @@ public final class RpcServer implements AutoCloseable {
     }
 
     public RpcServer start() throws Exception {
+        upgradePolicy = new UpgradePolicy(options.allowedOrigins(), options.allowMissingOrigin(), options.maxConnections(),
+                authenticator, tokenLogsIn);
         wsConnector = connector("ws", options.host(), options.port());
         if (options.tls() != null) tlsConnector = tlsConnector(options.tls());
         ContextHandler ws = new ContextHandler(ROOT);
@@ -197,7 +235,7 @@ public final class RpcServer implements AutoCloseable {
             adminConnector = connector("admin", options.adminHost(), options.adminPort());
             ContextHandler admin = new ContextHandler(ROOT);
             admin.setVirtualHosts(List.of("@admin"));
-            admin.setHandler(new AdminApi(this));
+            admin.setHandler(new AdminApi(new Admin(), new AdminAuth(options.adminToken())));
             contexts.addHandler(admin);
         }
         jetty.setHandler(contexts);
@@ -249,6 +287,7 @@ public final class RpcServer implements AutoCloseable {
             if (!(e instanceof TimeoutException || e.getCause() instanceof TimeoutException)) throw new IllegalStateException("Jetty did not stop", e);
             LOG.debug("Jetty stopped after its graceful timeout: {}", e.toString());
         } finally {
+            delivery.close();
             scheduler.shutdownNow();
         }
     }
@@ -261,20 +300,31 @@ public final class RpcServer implements AutoCloseable {
         return options;
     }
 
-    // ---- internals shared with connections ----
+    // ---- internals shared with namespaces ----
 
-    RequestProcessor processor() { return processor; }
-    ScheduledExecutorService scheduler() { return scheduler; }
-    Executor handlerExecutor() { return handlerExecutor; }
-
-    /** A connection admitted under the connection limit is gone (or its upgrade was refused after all). */
-    void release() {
-        if (options.maxConnections() > 0) admitted.decrementAndGet();
+    /** Every emit ends here: the one event delivery decides who receives it. */
+    int deliver(Emission emission) {
+        return delivery.emit(emission);
     }
 
     /** Namespaces that a connection created and nothing declared are dropped with their last connection. */
     void forgetIfUnused(Namespace ns) {
-        if (!ns.declared && ns.isEmpty() && ns.connections().isEmpty()) namespaces.remove(ns.name(), ns);
+        if (!ns.isDeclared() && ns.isEmpty() && ns.connections().isEmpty()) namespaces.remove(ns.name(), ns);
+    }
+
+    /** Who an emission reaches on this node: for {@link LocalDelivery}. */
+    private List<Set<Subscriber>> subscribers(Emission emission) {
+        if (!emission.everyNamespace()) {
+            Namespace ns = namespaces.get(emission.namespace());
+            Set<Subscriber> subscribers = ns == null ? null : ns.subscribers(emission.event());
+            return subscribers == null ? List.of() : List.of(subscribers);
+        }
+        List<Set<Subscriber>> all = new ArrayList<>();
+        for (Namespace ns : namespaces.values()) {
+            Set<Subscriber> subscribers = ns.subscribers(emission.event());
+            if (subscribers != null) all.add(subscribers);
+        }
+        return all;
     }
 
     private ServerConnector connector(String name, String host, int port) {
@@ -306,29 +356,12 @@ public final class RpcServer implements AutoCloseable {
     }
 
     private FrameHandler upgrade(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
-        if (options.maxConnections() > 0 && admitted.incrementAndGet() > options.maxConnections()) {
-            admitted.decrementAndGet();
-            metrics.connectionRefused();
-            Response.writeError(request, response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, "Too many connections");
-            return null;
-        }
-        if (!originAllowed(request.getHeaders().get(HttpHeader.ORIGIN))) {
-            release();
-            metrics.upgradeRefused("origin");
-            Response.writeError(request, response, callback, HttpStatus.FORBIDDEN_403, "Origin not allowed");
-            return null;
-        }
         Fields query = Request.extractQueryParameters(request);
-        String identity = null;
-        if (authenticator != null) {
-            identity = authenticate(request, query);
-            if (identity == null) {
-                release();
-                metrics.upgradeRefused("token");
-                response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
-                Response.writeError(request, response, callback, HttpStatus.UNAUTHORIZED_401, "Unauthorized");
-                return null;
-            }
+        UpgradePolicy.Verdict verdict = upgradePolicy.check(request, query);
+        if (!verdict.admitted()) {
+            metrics.upgradeRefused(verdict.refusal());
+            verdict.refusal().answer(request, response, callback);
+            return null;
         }
         // Browsers fail the handshake unless one offered subprotocol is echoed; the reference echoes the first.
         List<String> offered = request.getSubProtocols();
@@ -339,29 +372,55 @@ public final class RpcServer implements AutoCloseable {
         if (path == null || path.isEmpty()) path = ROOT;
         String socketId = query.getValue("socket_id");
         if (socketId == null || socketId.isEmpty()) socketId = UUID.randomUUID().toString();
-        return new RpcConnection(this, namespaces.computeIfAbsent(path, n -> new Namespace(n, this)), socketId,
-                identity, identity != null && tokenLogsIn);
+        Namespace ns = namespaces.computeIfAbsent(path, n -> new Namespace(n, this));
+        return new RpcConnection(host, ns.view(), socketId, verdict.identity(), verdict.loggedIn());
     }
 
-    private boolean originAllowed(String origin) {
-        if (options.allowedOrigins().isEmpty()) return true;
-        if (origin == null) return options.allowMissingOrigin();
-        return options.allowedOrigins().contains(origin);
+    /** The server as its connections see it. */
+    private final class Host implements ConnectionHost {
+        private final Limits limits = new Limits(options.maxInFlight(), options.maxQueuedBytes(), options.maxFailedLogins(),
+                options.pingInterval(), options.pongTimeout());
+
+        @Override public RequestProcessor processor() { return processor; }
+        @Override public Executor handlerExecutor() { return handlerExecutor; }
+        @Override public ScheduledExecutorService scheduler() { return scheduler; }
+        @Override public Limits limits() { return limits; }
+        @Override public void opened() { metrics.connectionOpened(); }
+
+        @Override public void closed() {
+            metrics.connectionClosed();
+            upgradePolicy.release();
+        }
+
+        @Override public void frameReceived() { metrics.frameReceived(); }
+        @Override public void replied(JsonNode reply) { metrics.replied(reply); }
+        @Override public void eventDelivered() { metrics.eventDelivered(); }
+        @Override public void pingSent() { metrics.pingSent(); }
+        @Override public void pongReceived() { metrics.pongReceived(); }
+        @Override public void evicted(String reason) { metrics.evicted(reason); }
     }
 
-    /** The bearer token from the Authorization header, else from {@code ?token=}; an authenticator that throws refuses. */
-    private String authenticate(ServerUpgradeRequest request, Fields query) {
-        String token = null;
-        String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
-        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) token = authorization.substring(7).trim();
-        if (token == null) token = query.getValue("token");
-        Map<String, List<String>> headers = new java.util.LinkedHashMap<>();
-        for (var field : request.getHeaders()) headers.computeIfAbsent(field.getName(), n -> new ArrayList<>()).add(field.getValue());
-        try {
-            return authenticator.authenticate(new HandshakeAuthenticator.Handshake(token, request.getHttpURI().getPath(), headers));
-        } catch (RuntimeException e) {
-            LOG.warn("the handshake authenticator failed; refusing the upgrade: {}", e.toString());
-            return null;
+    /** The server as the admin API sees it. */
+    private final class Admin implements AdminView {
+        /** Always, for now: a drain would turn it false before closing connections. */
+        @Override public boolean healthy() {
+            return true;
+        }
+
+        @Override public String metrics() {
+            return metrics.prometheus();
+        }
+
+        @Override public List<String> connections(String namespace) {
+            return find(namespace == null ? ROOT : namespace).map(Namespace::connected).orElse(List.of());
+        }
+
+        @Override public void emit(String event, List<JsonNode> args) {
+            deliver(Emission.toEveryNamespace(event, EventParams.forGlobalEmit(args)));
+        }
+
+        @Override public void emit(String namespace, String event, List<JsonNode> args) {
+            of(namespace).emit(event, args.toArray());
         }
     }
 

@@ -42,12 +42,6 @@ public record ServerOptions(
         }
     }
 
-    /** Close code when a peer does not answer pings: Going Away. */
-    public static final int CLOSE_PING_TIMEOUT = Wire.CLOSE_GOING_AWAY;
-    /** Close code when a peer does not read fast enough, or fails to log in too often: Policy Violation. */
-    public static final int CLOSE_SLOW_CONSUMER = Wire.CLOSE_POLICY_VIOLATION;
-    public static final int CLOSE_FAILED_LOGINS = Wire.CLOSE_POLICY_VIOLATION;
-
     public ServerOptions {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(adminHost, "adminHost");

@@ -2,6 +2,7 @@ package dev.rpcws.server;
 
 import dev.rpcws.protocol.Json;
 import dev.rpcws.server.cli.ServerMain;
+import dev.rpcws.server.security.HandshakeAuthenticator;
 import dev.rpcws.testkit.Poll;
 import dev.rpcws.testkit.RawClient;
 import dev.rpcws.testkit.TestCertificates;

@@ -3,8 +3,7 @@ package dev.rpcws.server.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.rpcws.protocol.Json;
-import dev.rpcws.server.Namespace;
-import dev.rpcws.server.RpcServer;
+import dev.rpcws.server.security.AdminAuth;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.io.Content;
@@ -16,19 +15,21 @@ import org.eclipse.jetty.util.Fields;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The admin HTTP API (docs/compat-fixture.md): health, Prometheus metrics, emits and connection lists, so
- * tests and operators trigger events the same way on the Jetty server and on the Node reference server.
+ * tests and operators trigger events the same way on the Jetty server and on the Node reference server. It
+ * sees the server through an {@link AdminView} only.
  */
 public final class AdminApi extends Handler.Abstract.NonBlocking {
-    private final RpcServer server;
+    private final AdminView server;
+    private final AdminAuth auth;
 
-    public AdminApi(RpcServer server) {
+    public AdminApi(AdminView server, AdminAuth auth) {
         this.server = server;
+        this.auth = auth;
     }
 
     @Override public boolean handle(Request request, Response response, Callback callback) {
@@ -36,21 +37,23 @@ public final class AdminApi extends Handler.Abstract.NonBlocking {
         String method = request.getMethod();
         Fields query = Request.extractQueryParameters(request);
         String namespace = query.getValue("namespace");
-        if (!path.equals("/health") && !authorized(request)) {
+        if (!path.equals("/health") && !auth.allows(request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
             response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
             json(response, callback, 401, "{\"error\":\"admin token required\"}");
             return true;
         }
         switch (path) {
-            case "/health" -> json(response, callback, 200, "{\"status\":\"ok\",\"server\":\"jetty\"}");
+            case "/health" -> {
+                if (server.healthy()) json(response, callback, 200, "{\"status\":\"ok\",\"server\":\"jetty\"}");
+                else json(response, callback, 503, "{\"status\":\"unavailable\",\"server\":\"jetty\"}");
+            }
             case "/metrics" -> {
                 response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
-                write(response, callback, 200, server.metrics().prometheus());
+                write(response, callback, 200, server.metrics());
             }
             case "/admin/connections" -> {
-                List<String> ids = server.find(namespace == null ? RpcServer.ROOT : namespace).map(Namespace::connected).orElse(List.of());
                 ArrayNode out = Json.array();
-                ids.forEach(out::add);
+                server.connections(namespace).forEach(out::add);
                 json(response, callback, 200, Json.write(out));
             }
             case "/admin/emit" -> {
@@ -68,15 +71,6 @@ public final class AdminApi extends Handler.Abstract.NonBlocking {
             }
         }
         return true;
-    }
-
-    /** With an admin token configured, every endpoint but /health needs {@code Authorization: Bearer <token>}. */
-    private boolean authorized(Request request) {
-        String token = server.options().adminToken();
-        if (token == null) return true;
-        String header = request.getHeaders().get(HttpHeader.AUTHORIZATION);
-        byte[] expected = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
-        return header != null && MessageDigest.isEqual(expected, header.getBytes(StandardCharsets.UTF_8));
     }
 
     private void emit(String body, String namespace, Response response, Callback callback) {
@@ -99,9 +93,8 @@ public final class AdminApi extends Handler.Abstract.NonBlocking {
         }
         List<JsonNode> list = new ArrayList<>();
         if (args != null) args.forEach(list::add);
-        Object[] values = list.toArray();
-        if (namespace == null) server.emit(event.textValue(), values);
-        else server.of(namespace).emit(event.textValue(), values);
+        if (namespace == null) server.emit(event.textValue(), list);
+        else server.emit(namespace, event.textValue(), list);
         json(response, callback, 200, "{\"ok\":true}");
     }
 

@@ -1,9 +1,9 @@
 package dev.rpcws.server.cli;
 
-import dev.rpcws.server.HandshakeAuthenticator;
 import dev.rpcws.server.RpcServer;
 import dev.rpcws.server.ServerOptions;
 import dev.rpcws.server.fixture.CompatFixture;
+import dev.rpcws.server.security.HandshakeAuthenticator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

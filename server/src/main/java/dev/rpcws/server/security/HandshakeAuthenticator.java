@@ -1,4 +1,4 @@
-package dev.rpcws.server;
+package dev.rpcws.server.security;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

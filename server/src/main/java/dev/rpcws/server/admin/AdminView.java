@@ -1,0 +1,23 @@
+package dev.rpcws.server.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.List;
+
+/** What the admin API sees of a server: its health, its metrics, its connections, and its emits. */
+public interface AdminView {
+    /** Whether the server takes connections (/health answers 200, else 503). */
+    boolean healthy();
+
+    /** The metrics in the Prometheus text format. */
+    String metrics();
+
+    /** Socket ids of the connections in a namespace (null: the root namespace); empty if there is none. */
+    List<String> connections(String namespace);
+
+    /** {@code server.emit(event, ...args)}: every namespace that declares the event, params flattened. */
+    void emit(String event, List<JsonNode> args);
+
+    /** {@code server.of(namespace).emit(event, ...args)}: params never flattened. */
+    void emit(String namespace, String event, List<JsonNode> args);
+}

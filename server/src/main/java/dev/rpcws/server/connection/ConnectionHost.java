@@ -1,0 +1,44 @@
+package dev.rpcws.server.connection;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.rpcws.protocol.RequestProcessor;
+import dev.rpcws.server.limits.Limits;
+
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+
+/** The server as its connections see it: one per server, shared by all of its connections. */
+public interface ConnectionHost {
+    // ---- what connections use ----
+
+    RequestProcessor processor();
+
+    /** Runs frame tasks (and with them the method handlers). */
+    Executor handlerExecutor();
+
+    /** Runs heartbeats, stall checks and close timers. */
+    ScheduledExecutorService scheduler();
+
+    Limits limits();
+
+    // ---- what connections report ----
+
+    void opened();
+
+    /** A connection is gone: it has left its namespace and dropped its subscriptions. */
+    void closed();
+
+    void frameReceived();
+
+    /** A reply went out: one response, or a batch of them. */
+    void replied(JsonNode reply);
+
+    void eventDelivered();
+
+    void pingSent();
+
+    void pongReceived();
+
+    /** The server closed a connection; {@code reason} is a short label such as {@code slow_consumer}. */
+    void evicted(String reason);
+}

@@ -1,0 +1,13 @@
+package dev.rpcws.server.events;
+
+import java.util.Collection;
+import java.util.List;
+
+/** Who subscribes to what on this node: the server's namespaces answer it for {@link LocalDelivery}. */
+public interface Audience {
+    /**
+     * The subscribers an emission reaches here, one collection per namespace: the emission's namespace, or every
+     * namespace that declares its event. Live collections; empty when nobody here listens.
+     */
+    List<? extends Collection<? extends Subscriber>> subscribers(Emission emission);
+}
