@@ -98,6 +98,12 @@ final class RawTcp implements AutoCloseable {
         return new Frame(b0 & 0x0f, in.readNBytes(len));
     }
 
+    /** Drops the connection with a TCP reset instead of a close handshake or a FIN. */
+    void reset() throws IOException {
+        socket.setSoLinger(true, 0);
+        socket.close();
+    }
+
     @Override public void close() throws IOException {
         socket.close();
     }

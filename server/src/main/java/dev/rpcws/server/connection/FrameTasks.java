@@ -84,6 +84,14 @@ final class FrameTasks implements Runnable {
         return readsPaused;
     }
 
+    /** The connection is closed: a pending stall check goes, unless a task still runs (it then ends with the tasks). */
+    synchronized void stop() {
+        if (tasks == 0 && stallCheck != null) {
+            stallCheck.cancel(false);
+            stallCheck = null;
+        }
+    }
+
     private void startTask() {
         try {
             connection.host().handlerExecutor().execute(this);

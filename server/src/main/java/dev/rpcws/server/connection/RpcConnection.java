@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
@@ -30,7 +31,8 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  * {@link LoginThrottle} counts failed logins.
  *
  * <p>It keeps nothing of the upgrade request, so an idle connection costs the socket, Jetty's session and
- * these objects.
+ * these objects. When it closes it leaves its namespace and cancels what it scheduled, so nothing keeps it
+ * reachable.
  */
 public final class RpcConnection implements FrameHandler, Peer, Subscriber {
     private static final Logger LOG = LoggerFactory.getLogger(RpcConnection.class);
@@ -50,6 +52,7 @@ public final class RpcConnection implements FrameHandler, Peer, Subscriber {
     private volatile CoreSession core;
     private volatile boolean loggedIn;
     private volatile int gone; // 1 once the connection has left its namespace
+    private volatile ScheduledFuture<?> abort; // an eviction's, until the close completes
 
     public RpcConnection(ConnectionHost host, NamespaceView namespace, String socketId, String identity, boolean loggedIn) {
         this.host = host;
@@ -127,6 +130,8 @@ public final class RpcConnection implements FrameHandler, Peer, Subscriber {
     @Override public void onClosed(CloseStatus closeStatus, Callback callback) {
         messages.reset();
         leave();
+        ScheduledFuture<?> timer = abort;
+        if (timer != null) timer.cancel(false); // the close completed: nothing left to abort
         callback.succeeded();
     }
 
@@ -251,7 +256,9 @@ public final class RpcConnection implements FrameHandler, Peer, Subscriber {
         LOG.info("evicting {} on {}: {}", socketId, namespace.name(), reason);
         leave();
         c.close(code, reason, Callback.NOOP);
-        host.scheduler().schedule(c::abort, Wire.CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> timer = host.scheduler().schedule(c::abort, Wire.CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        abort = timer;
+        if (!c.isInputOpen() && !c.isOutputOpen()) timer.cancel(false); // the close completed meanwhile
     }
 
     /** Closes normally (server shutdown, namespace closed); completes once the close frame is written. */
@@ -264,9 +271,11 @@ public final class RpcConnection implements FrameHandler, Peer, Subscriber {
         return sent;
     }
 
-    /** Leaves the namespace, dropping every subscription; once. */
+    /** Leaves the namespace (dropping every subscription) and cancels the timers; once. */
     private void leave() {
         if (!GONE.compareAndSet(this, 0, 1)) return;
+        heartbeat.stop();
+        tasks.stop();
         namespace.leave(this);
         host.closed();
     }
