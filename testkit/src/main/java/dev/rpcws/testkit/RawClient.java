@@ -1,5 +1,6 @@
 package dev.rpcws.testkit;
 
+import dev.rpcws.protocol.Wire;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.websocket.api.Callback;
@@ -147,7 +148,7 @@ public final class RawClient implements AutoCloseable {
 
     @Override public void close() {
         if (session.isOpen()) {
-            session.close(1000, "bye", Callback.NOOP);
+            session.close(Wire.CLOSE_NORMAL, "bye", Callback.NOOP);
             try { // an event, not a poll: peers that open and close many connections (the fuzzer) wait one round trip
                 endpoint.closed.get(2, TimeUnit.SECONDS);
             } catch (java.util.concurrent.TimeoutException e) {
@@ -226,7 +227,7 @@ public final class RawClient implements AutoCloseable {
         }
 
         @Override public void onWebSocketError(Throwable cause) {
-            closeCode.compareAndSet(-1, 1006);
+            closeCode.compareAndSet(-1, Wire.CLOSE_ABNORMAL);
             closed.complete(null);
         }
 
