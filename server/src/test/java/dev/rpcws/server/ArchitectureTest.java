@@ -21,9 +21,14 @@ import java.util.stream.Stream;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The server's layout holds: its packages depend on one another in one direction, and the wire's names come from protocol's {@link Wire}. */
+/**
+ * The layout holds: the server's packages depend on one another in one direction, and the main code of every
+ * module takes the wire's names from protocol's {@link Wire}.
+ */
 class ArchitectureTest {
     private static final String SERVER = "dev.rpcws.server";
+    /** Tests run in the module's folder. */
+    private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
 
     @Test
     void noImportCycleBetweenServerPackages() {
@@ -35,7 +40,7 @@ class ArchitectureTest {
     }
 
     @Test
-    void theWiresNamesAreWrittenOnlyInProtocol() throws IOException {
+    void theWiresNamesAreWrittenOnlyInWire() throws IOException {
         List<String> literals = new ArrayList<>();
         for (Field f : Wire.class.getFields()) {
             if (Modifier.isStatic(f.getModifiers()) && f.getType() == String.class) {
@@ -47,16 +52,24 @@ class ArchitectureTest {
             }
         }
         assertThat(literals).as("Wire's names").contains("\"rpc.login\"", "\"not subscribed\"");
-        List<String> found = new ArrayList<>();
-        try (Stream<Path> sources = Files.walk(Path.of("src/main/java"))) {
-            for (Path p : (Iterable<Path>) sources.filter(f -> f.toString().endsWith(".java"))::iterator) {
-                String text = Files.readString(p);
-                for (String literal : literals) {
-                    if (text.contains(literal)) found.add(p + ": " + literal);
+        Path wire = Path.of("protocol/src/main/java/dev/rpcws/protocol/Wire.java");
+        List<Path> sources = new ArrayList<>();
+        try (Stream<Path> modules = Files.list(REPO)) {
+            for (Path main : (Iterable<Path>) modules.map(m -> m.resolve("src/main/java")).filter(Files::isDirectory)::iterator) {
+                try (Stream<Path> files = Files.walk(main)) {
+                    files.filter(f -> f.toString().endsWith(".java") && !f.endsWith(wire)).forEach(sources::add);
                 }
             }
         }
-        assertThat(found).as("protocol literals outside protocol/: use dev.rpcws.protocol.Wire").isEmpty();
+        assertThat(sources).as("main sources of every module").anyMatch(p -> p.endsWith("RpcServer.java")).anyMatch(p -> p.endsWith("RpcClient.java"));
+        List<String> found = new ArrayList<>();
+        for (Path p : sources) {
+            String text = Files.readString(p);
+            for (String literal : literals) {
+                if (text.contains(literal)) found.add(REPO.relativize(p) + ": " + literal);
+            }
+        }
+        assertThat(found).as("the wire's names written outside Wire: use dev.rpcws.protocol.Wire").isEmpty();
     }
 
     /** One slice per package, sub-packages apart. */
