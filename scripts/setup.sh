@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what every test needs, from the public registries only: the Node packages of clients-js
-# (npm ci, exact lock: rpc-websockets 10.0.1 and, as rpc-websockets-legacy, 7.7.0), a Python virtualenv for
+# (npm ci, exact lock: rpc-websockets 10.0.1 and, as rpc-websockets-legacy, 7.7.0) and of the bench's ws load
+# generator (bench/node: ws, hdr-histogram-js), a Python virtualenv for
 # clients-python, and Debian's chromium for the browser column of the interop matrix. Maven dependencies,
 # Playwright included, come with ./mvnw; the suite tells Playwright never to download a browser and to run its
 # driver on the system node (features/.../drivers/BrowserDriver.java).
@@ -9,6 +10,9 @@ cd "$(dirname "$0")/.."
 
 echo "== clients-js: npm ci"
 (cd clients-js && npm ci --no-audit --no-fund --loglevel=error)
+
+echo "== bench/node (the ws load generator): npm ci"
+(cd bench/node && npm ci --no-audit --no-fund --loglevel=error)
 
 echo "== clients-python: virtualenv + pip"
 if [ ! -x clients-python/.venv/bin/python ]; then

@@ -15,6 +15,9 @@ cat features/target/compat-matrix.md
 echo "== clients-js: npm test"
 (cd clients-js && npm test)
 
+echo "== bench/node: npm test"
+(cd bench/node && npm test)
+
 echo "== clients-python: mypy --strict, pytest, then the wheel and sdist as a user installs them"
 (cd clients-python && .venv/bin/python -m mypy)
 (cd clients-python && .venv/bin/python -m pytest -q)

@@ -1,6 +1,7 @@
 package dev.rpcws.bench;
 
-import java.io.IOException;
+import dev.rpcws.protocol.Json;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,40 +9,67 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The side-by-side benchmark: the Jetty server and the canonical Node server, one after the other in one run,
- * driven by the same {@link LoadGenerator} on 127.0.0.1. Prints one table with the ratio Jetty/Node and writes
- * it to {@code bench/results/latest.md}. Run it through {@code bash bench/run.sh}, which builds, raises the
- * file-descriptor limit and passes the Jetty server's JVM flags.
+ * The side-by-side benchmark: the Jetty server, the canonical Node server and the floor ({@link FloorServer}) on
+ * this machine in one run, driven over 127.0.0.1 by both load generators (the Java NIO one and the Node ws one,
+ * each a process of its own: {@link Agent}). Three series: calls at several connection counts, fan-out at
+ * several subscriber counts, idle connections at several counts (memory, heartbeats, a busy neighbour's p99).
+ * Prints the report, writes it with its figures as JSON (the plots are drawn from those). Run it through
+ * {@code bash bench/run.sh}, which builds, installs, raises the open-files limit and draws the plots.
  */
 public final class BenchMain {
     private BenchMain() {}
+
+    static final List<String> SERVERS = List.of("jetty", "node", "floor");
+    /** The Jetty server's default ping interval (ServerOptions); the idle series runs the server with its defaults. */
+    static final int DEFAULT_PING_MILLIS = 30_000;
+    static final String EVENT = "newsUpdate";
 
     /** Everything the run can be told; the defaults are the documented run. */
     static final class Config {
         Path repo = Path.of("").toAbsolutePath();
         Path out;
+        boolean outGiven;
         List<String> jettyJvmFlags = new ArrayList<>();
         Path jettyJar;
+        Path benchJar;
+        List<Agent.Kind> generators = List.of(Agent.Kind.NIO, Agent.Kind.WS);
+        Set<String> parts = new LinkedHashSet<>(List.of("calls", "fan-out", "idle"));
+        int serverNice = 0;
+        boolean profile;
+        boolean quick;
+        String payload = "The quick brown fox jumps over the lazy dog";
+        // calls
         int connections = 16;
         int inFlight = 8;
+        int[] callSeries = {1, 16, 256};
         Duration warmup = Duration.ofSeconds(10);
+        Duration seriesWarmup = Duration.ofSeconds(2);
+        Duration ramp = Duration.ofSeconds(1);
         Duration measure = Duration.ofSeconds(4);
         int windows = 3;
-        int maxSamples = 5_000_000;
+        int seriesWindows = 2;
         boolean deflateRun = true;
-        int serverNice = 0;
-        boolean callsRun = true;
-        boolean connectionsRun = true;
-        int idleConnections = 10_000;
-        int[] fanOut = {1_000, 10_000};
+        // fan-out
+        int[] fanOut = {1_000, 10_000, 19_000};
         int warmupRounds = 5;
         int rounds = 20;
-        String payload = "The quick brown fox jumps over the lazy dog";
+        // idle
+        int[] idle = {5_000, 10_000, 19_000};
+        int busyConnections = 16;
+        Duration settle = Duration.ofSeconds(3);
+        Duration heartbeatWindow = Duration.ofSeconds(60);
+        int shortPingMillis = 1_000;
+        Duration shortHeartbeatWindow = Duration.ofSeconds(10);
+        int perProcess = 15_000;
 
         static Config parse(String[] args) {
             Config c = new Config();
@@ -49,247 +77,468 @@ public final class BenchMain {
                 String a = args[i];
                 switch (a) {
                     case "--repo" -> c.repo = Path.of(args[++i]).toAbsolutePath();
-                    case "--out" -> c.out = Path.of(args[++i]).toAbsolutePath();
+                    case "--out" -> {
+                        c.out = Path.of(args[++i]).toAbsolutePath();
+                        c.outGiven = true;
+                    }
                     case "--jetty-jar" -> c.jettyJar = Path.of(args[++i]).toAbsolutePath();
+                    case "--bench-jar" -> c.benchJar = Path.of(args[++i]).toAbsolutePath();
                     case "--jetty-jvm-flags" -> c.jettyJvmFlags = List.of(args[++i].trim().split("\\s+"));
+                    case "--generator" -> {
+                        String g = args[++i];
+                        c.generators = g.equals("both") ? List.of(Agent.Kind.NIO, Agent.Kind.WS) : List.of(Agent.Kind.of(g));
+                    }
+                    case "--only" -> {
+                        c.parts = new LinkedHashSet<>(List.of(args[++i].split(",")));
+                        for (String p : c.parts) {
+                            if (!List.of("calls", "fan-out", "idle").contains(p)) throw new IllegalArgumentException("--only calls,fan-out,idle (any of them)");
+                        }
+                    }
                     case "--connections" -> c.connections = Integer.parseInt(args[++i]);
                     case "--in-flight" -> c.inFlight = Integer.parseInt(args[++i]);
+                    case "--call-series" -> c.callSeries = ints(args[++i]);
                     case "--warmup-seconds" -> c.warmup = Duration.ofSeconds(Long.parseLong(args[++i]));
                     case "--seconds" -> c.measure = Duration.ofSeconds(Long.parseLong(args[++i]));
                     case "--windows" -> c.windows = Integer.parseInt(args[++i]);
                     case "--no-deflate-run" -> c.deflateRun = false;
                     case "--server-nice" -> c.serverNice = Integer.parseInt(args[++i]);
-                    case "--only" -> {
-                        String only = args[++i];
-                        c.callsRun = only.equals("calls");
-                        c.connectionsRun = only.equals("connections");
-                        if (!c.callsRun && !c.connectionsRun) throw new IllegalArgumentException("--only calls or --only connections");
-                    }
-                    case "--idle-connections" -> c.idleConnections = Integer.parseInt(args[++i]);
-                    case "--fan-out" -> c.fanOut = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
+                    case "--fan-out" -> c.fanOut = ints(args[++i]);
                     case "--rounds" -> c.rounds = Integer.parseInt(args[++i]);
+                    case "--idle" -> c.idle = ints(args[++i]);
+                    case "--heartbeat-seconds" -> c.heartbeatWindow = Duration.ofSeconds(Long.parseLong(args[++i]));
+                    case "--short-ping-ms" -> c.shortPingMillis = Integer.parseInt(args[++i]);
+                    case "--per-process" -> c.perProcess = Integer.parseInt(args[++i]);
+                    case "--profile" -> c.profile = true;
                     case "--quick" -> {
-                        c.warmup = Duration.ofSeconds(2);
-                        c.measure = Duration.ofSeconds(2);
-                        c.windows = 2;
-                        c.idleConnections = 2_000;
-                        c.fanOut = new int[] {200, 2_000};
-                        c.warmupRounds = 2;
-                        c.rounds = 5;
+                        c.quick = true;
+                        c.callSeries = new int[] {1, 16, 64};
+                        c.warmup = Duration.ofMillis(1500);
+                        c.seriesWarmup = Duration.ofMillis(500);
+                        c.ramp = Duration.ofMillis(200);
+                        c.measure = Duration.ofMillis(800);
+                        c.windows = 1;
+                        c.seriesWindows = 1;
+                        c.fanOut = new int[] {100, 1_000};
+                        c.warmupRounds = 1;
+                        c.rounds = 3;
+                        c.idle = new int[] {500, 1_000};
+                        c.settle = Duration.ofMillis(500);
+                        c.heartbeatWindow = Duration.ofMillis(1500);
+                        c.shortPingMillis = 500;
+                        c.shortHeartbeatWindow = Duration.ofMillis(1500);
+                        c.perProcess = 600; // two idle-holding processes, each from its own source address, as at full size
                     }
                     default -> throw new IllegalArgumentException("unknown option " + a + " (see bench/README.md)");
                 }
             }
             if (c.jettyJvmFlags.size() == 1 && c.jettyJvmFlags.get(0).isEmpty()) c.jettyJvmFlags = List.of();
-            if (c.out == null) c.out = c.repo.resolve("bench/results/latest.md");
+            if (c.out == null) c.out = c.repo.resolve(c.quick ? "bench/results/quick/quick.md" : "bench/results/latest.md");
             if (c.jettyJar == null) c.jettyJar = c.repo.resolve("server/target/rpcws-server.jar");
-            int maxSubscribers = Arrays.stream(c.fanOut).max().orElse(0);
-            if (maxSubscribers > c.idleConnections) throw new IllegalArgumentException("--fan-out needs at most --idle-connections subscribers");
+            if (c.benchJar == null) c.benchJar = c.repo.resolve("bench/target/rpcws-bench.jar");
+            Arrays.sort(c.fanOut);
+            Arrays.sort(c.idle);
+            if (Arrays.stream(c.callSeries).noneMatch(n -> n == c.connections)) {
+                c.callSeries = Arrays.copyOf(c.callSeries, c.callSeries.length + 1);
+                c.callSeries[c.callSeries.length - 1] = c.connections;
+            }
+            Arrays.sort(c.callSeries);
             return c;
         }
-    }
 
-    record CallFigures(LoadGenerator.CallRun run, long rssBytes, boolean deflate) {
-        double cpuPerCallMicros() { return run.serverCpuNanos() / 1e3 / run.calls(); }
-        double selfCpuPerCallMicros() { return run.selfCpuNanos() / 1e3 / run.calls(); }
-        double selfCores() { return run.selfCpuNanos() / 1e9 / run.seconds(); }
-        double serverCores() { return run.serverCpuNanos() / 1e9 / run.seconds(); }
-        /** Milliseconds per second the generator was ready to run but had no CPU (NaN where unknown). */
-        double selfWaitMillisPerSecond() { return run.selfWaitNanos() < 0 ? Double.NaN : run.selfWaitNanos() / 1e6 / run.seconds(); }
-        double percentileMicros(double p) {
-            return percentile(run.latencyNanos(), p) / 1e3;
+        private static int[] ints(String list) {
+            return Arrays.stream(list.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
         }
-    }
 
-    record FanOutFigures(int subscribers, double[] roundMillis, int incomplete, long serverCpuNanos, long deliveries,
-                         long selfCpuNanos, long selfWaitNanos, long roundNanos) {
-        /** How busy the load generator was during the rounds: near 1.0 it, not the server, set the pace. */
-        double selfCores() { return (double) selfCpuNanos / roundNanos; }
-        /** Server and generator together, during the rounds: near the machine's core count, the machine set the pace. */
-        double machineCores() { return (double) (serverCpuNanos + selfCpuNanos) / roundNanos; }
-        /** Milliseconds per second the generator was ready to run but had no CPU (NaN where unknown). */
-        double selfWaitMillisPerSecond() { return selfWaitNanos < 0 ? Double.NaN : selfWaitNanos / 1e6 / (roundNanos / 1e9); }
+        int largestFanOut() { return fanOut.length == 0 ? 0 : fanOut[fanOut.length - 1]; }
 
-        double p50Millis() { return roundMillis.length == 0 ? Double.NaN : roundMillis[(roundMillis.length - 1) / 2]; }
-        double maxMillis() { return roundMillis.length == 0 ? Double.NaN : roundMillis[roundMillis.length - 1]; }
-        double deliveriesPerSecond() { return subscribers / (p50Millis() / 1e3); }
-        double cpuPerDeliveryMicros() { return serverCpuNanos / 1e3 / deliveries; }
-    }
+        int largestIdle() { return idle.length == 0 ? 0 : idle[idle.length - 1]; }
 
-    record ConnectionFigures(int connections, long rssBefore, long rssAfter, List<FanOutFigures> fanOut, long errors) {
-        double bytesPerConnection() { return (double) (rssAfter - rssBefore) / connections; }
+        /** Where the profiles go: next to the report, in {@code <report name>-jfr/}. */
+        Path jfrDir() {
+            String name = out.getFileName().toString().replaceFirst("\\.md$", "");
+            return out.resolveSibling(name + "-jfr");
+        }
+
+        /** Descriptors one process needs at most: the server holds every idle connection, a generator every subscriber. */
+        int descriptorsNeeded() {
+            int server = parts.contains("idle") ? largestIdle() + busyConnections + 300 : 0;
+            int generator = parts.contains("fan-out") ? largestFanOut() + 300 : 0;
+            return Math.max(Math.max(server, generator), parts.contains("idle") ? Math.min(perProcess, largestIdle()) + 300 : 0);
+        }
     }
 
     public static void main(String[] args) throws Exception {
         Config config = Config.parse(args);
         long fds = Proc.openFilesLimit();
-        if (config.connectionsRun && fds < config.idleConnections + 1_000) {
-            throw new IllegalStateException("the open-files limit is " + fds + "; " + config.idleConnections
-                    + " connections need more: run through bash bench/run.sh (it raises the limit) or lower --idle-connections");
+        if (fds < config.descriptorsNeeded()) {
+            throw new IllegalStateException("the open-files limit is " + fds + " per process; this run needs " + config.descriptorsNeeded()
+                    + " in one process (the largest idle or fan-out size): run through bash bench/run.sh (it raises the soft limit"
+                    + " to the hard one) or pass smaller --idle / --fan-out sizes (bench/README.md, \"Limits\")");
         }
-        Map<String, CallFigures> calls = new LinkedHashMap<>();
-        Map<String, ConnectionFigures> conns = new LinkedHashMap<>();
+        Runtime.getRuntime().addShutdownHook(new Thread(BenchMain::closeAll, "close-processes"));
+        Results results = new Results();
         long started = System.nanoTime();
+        if (config.profile) Files.createDirectories(config.jfrDir());
 
-        // Calls first, each server fresh, one right after the other so both see the same machine.
-        if (config.callsRun) {
-            Map<String, Starter> starters = new LinkedHashMap<>();
-            starters.put("jetty", () -> ServerProcess.jetty(config.repo, config.serverNice, config.jettyJar, config.jettyJvmFlags, List.of()));
-            starters.put("node", () -> ServerProcess.node(config.repo, config.serverNice));
-            if (config.deflateRun) {
-                starters.put("jetty-deflate", () -> ServerProcess.jetty(config.repo, config.serverNice, config.jettyJar, config.jettyJvmFlags, List.of("--permessage-deflate")));
+        if (config.parts.contains("calls")) calls(config, results);
+        if (config.parts.contains("fan-out")) {
+            for (Agent.Kind kind : config.generators) for (String server : SERVERS) fanOut(config, results, kind, server);
+        }
+        if (config.parts.contains("idle")) {
+            for (Agent.Kind kind : config.generators) {
+                for (String server : SERVERS) idle(config, results, kind, server);
+                heartbeats(config, results, kind);
             }
-            calls.putAll(calls(config, starters));
-        }
-        if (config.connectionsRun) {
-            conns.put("jetty", connections(config, () -> ServerProcess.jetty(config.repo, config.serverNice, config.jettyJar, config.jettyJvmFlags, List.of())));
-            conns.put("node", connections(config, () -> ServerProcess.node(config.repo, config.serverNice)));
-        }
-        if (!config.callsRun || !config.connectionsRun) {
-            System.out.println("partial run (--only): no report written");
-            return;
         }
 
-        String report = Report.markdown(config, calls, conns, Duration.ofNanos(System.nanoTime() - started));
+        String report = Report.markdown(config, results, Duration.ofNanos(System.nanoTime() - started));
         System.out.println();
         System.out.println(report);
+        if (config.parts.size() < 3 && !config.outGiven) {
+            System.out.println("partial run (--only): no report written unless --out names a file");
+            return;
+        }
         Files.createDirectories(config.out.getParent());
         Files.writeString(config.out, report);
+        Path json = config.out.resolveSibling(config.out.getFileName().toString().replaceFirst("\\.md$", "") + ".json");
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("quick", config.quick);
+        figures.put("generators", config.generators.stream().map(k -> k.id).toList());
+        figures.put("calls", results.calls);
+        figures.put("fanOut", results.fanOut);
+        figures.put("idle", results.idle);
+        figures.put("heartbeats", results.heartbeats);
+        Json.mapper().writerWithDefaultPrettyPrinter().writeValue(json.toFile(), figures);
         System.out.println("written to " + config.repo.relativize(config.out));
+        System.out.println("figures: " + json); // run.sh draws the plots from them
     }
 
-    interface Starter {
-        ServerProcess start();
+    // ---- the series ----
+
+    /** One server and one generator taking part in the calls series. */
+    private record Lane(Agent agent, String server, ServerProcess process) {
+        String name() { return server + " / " + agent.kind.id; }
+
+        /** The lane's connections in its generator: one group per server and size. */
+        String group(int size) { return server + "-calls-" + size; }
     }
 
     /**
-     * N connections x K calls in flight of {@code sum} on each server: both servers run side by side and take
-     * turns, window after window, so that a change in the machine's load hits both alike. Each window starts
-     * with a second of unrecorded ramp-up; the figures add up all windows of a server.
+     * The calls series: at each connection count, every server under every generator, side by side, taking
+     * turns window by window (the order reverses after each window), so that a drift in the machine's load hits
+     * all alike. The table's count ({@code --connections}) runs first, with the long warm-up; with
+     * {@code --profile} the Jetty server records JFR over its measured windows.
      */
-    static Map<String, CallFigures> calls(Config config, Map<String, Starter> starters) {
+    static void calls(Config c, Results results) {
         Map<String, ServerProcess> servers = new LinkedHashMap<>();
-        Map<String, LoadGenerator> gens = new LinkedHashMap<>();
-        Map<String, List<LoadGenerator.Conn>> conns = new LinkedHashMap<>();
-        Map<String, List<LoadGenerator.CallRun>> runs = new LinkedHashMap<>();
+        Map<Agent.Kind, Agent> agents = new LinkedHashMap<>();
         try {
-            for (var e : starters.entrySet()) {
-                ServerProcess server = e.getValue().start();
-                servers.put(e.getKey(), server);
-                LoadGenerator gen = new LoadGenerator(server.port, "/");
-                gens.put(e.getKey(), gen);
-                List<LoadGenerator.Conn> open = gen.open(config.connections, 16, Duration.ofSeconds(30));
-                if (open.size() < config.connections) throw new IllegalStateException("opened only " + open.size() + " connections");
-                conns.put(e.getKey(), open);
-                runs.put(e.getKey(), new ArrayList<>());
-                log("%s (pid %d): calls, %d connections x %d in flight; permessage-deflate %s", e.getKey(), server.pid(),
-                        config.connections, config.inFlight, gen.deflateAccepted() ? "accepted" : "declined");
-            }
-            // While one server is measured, the others rest; their generators still answer the Jetty server's pings.
-            for (LoadGenerator gen : gens.values()) {
-                List<LoadGenerator> resting = gens.values().stream().filter(g -> g != gen).toList();
-                gen.onTick(() -> resting.forEach(LoadGenerator::service));
-            }
-            for (String name : servers.keySet()) {
-                log("%s: %d s warm-up", name, config.warmup.toSeconds());
-                gens.get(name).calls(conns.get(name), config.inFlight, config.warmup, Duration.ZERO, 1, servers.get(name)::cpuNanos);
-            }
-            List<String> order = new ArrayList<>(servers.keySet());
-            for (int w = 0; w < config.windows; w++) {
-                for (String name : order) {
-                    LoadGenerator.CallRun run = gens.get(name).calls(conns.get(name), config.inFlight, Duration.ofSeconds(1),
-                            config.measure, config.maxSamples, servers.get(name)::cpuNanos);
-                    runs.get(name).add(run);
-                    long[] sorted = run.latencyNanos().clone();
-                    Arrays.sort(sorted);
-                    log("%s: window %d: %.0f calls/s, %.2f us server CPU per call, p50 %.0f us, p99 %.0f us, generator %.2f cores (waited for a CPU %.0f ms/s)", name, w + 1,
-                            run.callsPerSecond(), run.serverCpuNanos() / 1e3 / run.calls(), percentile(sorted, 0.50) / 1e3,
-                            percentile(sorted, 0.99) / 1e3, run.selfCpuNanos() / 1e9 / run.seconds(), run.selfWaitNanos() / 1e6 / run.seconds());
+            for (String name : SERVERS) servers.put(name, startServer(c, name, List.of()));
+            if (c.deflateRun) servers.put("jetty-deflate", startServer(c, "jetty", List.of("--permessage-deflate")));
+            for (Agent.Kind kind : c.generators) agents.put(kind, track(Agent.start(kind, c.repo, c.benchJar.toString(), kind.id + "-calls-generator")));
+
+            List<Integer> sizes = new ArrayList<>();
+            sizes.add(c.connections);
+            for (int n : c.callSeries) if (n != c.connections) sizes.add(n);
+            for (int size : sizes) {
+                boolean main = size == c.connections;
+                List<Lane> lanes = new ArrayList<>();
+                for (Agent agent : agents.values()) {
+                    for (var s : servers.entrySet()) {
+                        if (main || !s.getKey().equals("jetty-deflate")) lanes.add(new Lane(agent, s.getKey(), s.getValue()));
+                    }
                 }
-                java.util.Collections.reverse(order); // J N, N J, J N: neither always goes first
+                Map<Lane, Boolean> deflate = new LinkedHashMap<>();
+                for (Lane l : lanes) {
+                    Agent.Opened o = l.agent().open(l.group(size), l.process().port, size, null, openTimeout(size));
+                    if (o.opened() < size) throw new IllegalStateException(l.name() + ": opened only " + o.opened() + " of " + size + " connections");
+                    deflate.put(l, o.deflate());
+                }
+                log("calls: %d connections x %d in flight, %s", size, c.inFlight, lanes.stream().map(Lane::name).toList());
+                for (Lane l : lanes) l.agent().calls(l.group(size), c.inFlight, main ? c.warmup : c.seriesWarmup, Duration.ZERO, l.process().pid());
+
+                ServerProcess jetty = servers.get("jetty");
+                boolean profiling = main && c.profile;
+                if (profiling) jetty.jcmd("JFR.start", "name=bench", "settings=profile");
+                Map<Lane, List<CallRun>> runs = new LinkedHashMap<>();
+                List<Lane> order = new ArrayList<>(lanes);
+                for (int w = 0; w < (main ? c.windows : c.seriesWindows); w++) {
+                    for (Lane l : order) {
+                        requireAlive(l.process());
+                        CallRun run = l.agent().calls(l.group(size), c.inFlight, c.ramp, c.measure, l.process().pid());
+                        runs.computeIfAbsent(l, k -> new ArrayList<>()).add(run);
+                        log("%s, %d connections: window %d: %.0f calls/s, %.2f us server CPU per call, p50 %.0f us, p99 %.0f us, %d errors,"
+                                + " generator %.2f cores (waited for a CPU %.0f ms/s)", l.name(), size, w + 1, run.callsPerSecond(),
+                                run.serverCpuPerCallMicros(), run.latencyMicros(50), run.latencyMicros(99), run.errors(), run.selfCores(),
+                                run.selfWaitMillisPerSecond());
+                    }
+                    Collections.reverse(order); // J N F, F N J, ...: none always goes first
+                }
+                if (profiling) stopRecording(c, jetty, "calls-jetty");
+                for (Lane l : lanes) {
+                    requireAlive(l.process());
+                    CallRun all = CallRun.sum(runs.get(l));
+                    results.calls.add(new Results.CallPoint(l.agent().kind.id, l.server(), size, c.inFlight, deflate.get(l),
+                            all.callsPerSecond(), all.serverCpuPerCallMicros(), all.serverCores(), all.latencyMicros(50),
+                            all.latencyMicros(99), all.latencyMicros(99.9), all.errors(), all.selfCpuPerCallMicros(), all.selfCores(),
+                            all.selfWaitMillisPerSecond(), main ? l.process().rssBytes() / 1048576.0 : Double.NaN));
+                }
+                for (Lane l : lanes) l.agent().closeGroup(l.group(size));
             }
-            Map<String, CallFigures> out = new LinkedHashMap<>();
-            for (String name : servers.keySet()) {
-                if (!servers.get(name).isAlive()) throw new IllegalStateException(name + " server died; see target/test-logs");
-                LoadGenerator.CallRun all = LoadGenerator.CallRun.sum(runs.get(name));
-                Arrays.sort(all.latencyNanos());
-                out.put(name, new CallFigures(all, servers.get(name).rssBytes(), gens.get(name).deflateAccepted()));
-            }
-            return out;
         } finally {
-            gens.values().forEach(LoadGenerator::close);
-            servers.values().forEach(ServerProcess::close);
+            agents.values().forEach(BenchMain::close);
+            servers.values().forEach(BenchMain::close);
         }
     }
 
-    /** Idle connections' memory, then fan-out to growing subsets of them. */
-    static ConnectionFigures connections(Config config, Starter starter) {
-        try (ServerProcess server = starter.start(); LoadGenerator gen = new LoadGenerator(server.port, "/")) {
-            int n = config.idleConnections;
-            log("%s: %d idle connections, then fan-out to %s subscribers", server.name, n, Arrays.toString(config.fanOut));
-            // Warm the server's code paths (class loading, JIT of the handshake) before the baseline reading.
-            List<LoadGenerator.Conn> warm = gen.open(200, 32, Duration.ofSeconds(30));
-            warm.forEach(gen::closeConnection);
-            gen.idle(Duration.ofSeconds(2));
-            long before = server.rssBytes();
-            List<LoadGenerator.Conn> open = gen.open(n, 32, Duration.ofSeconds(120));
-            if (open.size() < n) throw new IllegalStateException("opened only " + open.size() + " of " + n + " connections");
-            gen.idle(Duration.ofSeconds(3));
-            long after = server.rssBytes();
-            log("%s: RSS %.1f MiB -> %.1f MiB with %d connections: %.0f bytes each", server.name, before / 1048576.0,
-                    after / 1048576.0, n, (double) (after - before) / n);
-
-            List<FanOutFigures> fanOut = new ArrayList<>();
-            long errors = 0;
-            int subscribed = 0;
-            for (int s : config.fanOut) {
-                errors += gen.subscribe(open.subList(subscribed, s), "newsUpdate", Duration.ofSeconds(60));
-                subscribed = s;
-                int round = 0;
-                for (int w = 0; w < config.warmupRounds; w++) {
-                    gen.idle(Duration.ofMillis(50));
-                    gen.fanOutRound(server.adminPort, "newsUpdate", ++round, s, config.payload, Duration.ofSeconds(10));
+    /**
+     * The fan-out series on a fresh server: the generator opens the largest count of connections, subscribes
+     * them in growing shares, and at each count emits warm-up rounds, then measured rounds 100 ms apart.
+     */
+    static void fanOut(Config c, Results results, Agent.Kind kind, String serverName) {
+        if (c.fanOut.length == 0) return;
+        ServerProcess server = startServer(c, serverName, List.of());
+        Agent agent = track(Agent.start(kind, c.repo, c.benchJar.toString(), kind.id + "-fan-out-generator"));
+        try {
+            int max = c.largestFanOut();
+            Agent.Opened o = agent.open("subscribers", server.port, max, null, openTimeout(max));
+            if (o.opened() < max) throw new IllegalStateException(serverName + ": opened only " + o.opened() + " of " + max + " connections");
+            log("%s / %s: fan-out to %s subscribers", serverName, kind.id, Arrays.toString(c.fanOut));
+            int round = 0;
+            for (int s : c.fanOut) {
+                long errorsBefore = agent.stats().errors();
+                int subscribeErrors = agent.subscribe("subscribers", EVENT, s, openTimeout(s));
+                for (int w = 0; w < c.warmupRounds; w++) {
+                    sleep(Duration.ofMillis(50));
+                    agent.fanOut("subscribers", server.adminPort, EVENT, ++round, c.payload, Duration.ofSeconds(10), server.pid());
                 }
+                boolean profiling = c.profile && serverName.equals("jetty") && s == max;
+                if (profiling) server.jcmd("JFR.start", "name=bench", "settings=profile");
                 List<Double> millis = new ArrayList<>();
                 int incomplete = 0;
-                long cpu = 0;
-                long deliveries = 0;
-                long selfCpu = 0;
-                long selfWait = 0;
-                long roundNanos = 0;
-                for (int r = 0; r < config.rounds; r++) {
-                    gen.idle(Duration.ofMillis(100));
-                    long cpuBefore = server.cpuNanos();
-                    long selfBefore = Proc.cpuNanos(Proc.self());
-                    long waitBefore = Proc.threadWaitNanos();
-                    long started = System.nanoTime();
-                    LoadGenerator.Round result = gen.fanOutRound(server.adminPort, "newsUpdate", ++round, s, config.payload, Duration.ofSeconds(10));
-                    roundNanos += System.nanoTime() - started;
-                    selfCpu += Proc.cpuNanos(Proc.self()) - selfBefore;
-                    long waitAfter = Proc.threadWaitNanos();
-                    selfWait = selfWait < 0 || waitBefore < 0 || waitAfter < 0 ? -1 : selfWait + waitAfter - waitBefore;
-                    cpu += server.cpuNanos() - cpuBefore;
+                long serverCpu = 0, selfCpu = 0, selfWait = 0, elapsed = 0, deliveries = 0;
+                for (int r = 0; r < c.rounds; r++) {
+                    sleep(Duration.ofMillis(100));
+                    FanOutRound result = agent.fanOut("subscribers", server.adminPort, EVENT, ++round, c.payload, Duration.ofSeconds(10), server.pid());
+                    serverCpu += result.serverCpuNanos();
+                    selfCpu += result.selfCpuNanos();
+                    selfWait = selfWait < 0 || result.selfWaitNanos() < 0 ? -1 : selfWait + result.selfWaitNanos();
+                    elapsed += result.elapsedNanos();
                     deliveries += result.received();
                     if (result.complete()) millis.add(result.nanos() / 1e6);
                     else incomplete++;
                 }
+                if (profiling) stopRecording(c, server, "fan-out-" + kind.id + "-jetty");
                 double[] sorted = millis.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-                FanOutFigures f = new FanOutFigures(s, sorted, incomplete, cpu, deliveries, selfCpu, selfWait, roundNanos);
-                fanOut.add(f);
-                log("%s: fan-out to %d: p50 %.2f ms, max %.2f ms, %.0f deliveries/s, %.2f us server CPU per delivery, generator %.2f cores (waited for a CPU %.0f ms/s), %d incomplete rounds",
-                        server.name, s, f.p50Millis(), f.maxMillis(), f.deliveriesPerSecond(), f.cpuPerDeliveryMicros(), f.selfCores(),
-                        f.selfWaitMillisPerSecond(), incomplete);
+                double p50 = sorted.length == 0 ? Double.NaN : sorted[(sorted.length - 1) / 2];
+                double maxMs = sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1];
+                long errors = subscribeErrors + agent.stats().errors() - errorsBefore;
+                Results.FanOutPoint p = new Results.FanOutPoint(kind.id, serverName, s, c.rounds, incomplete, p50, maxMs, s / (p50 / 1e3),
+                        serverCpu / 1e3 / deliveries, (double) (serverCpu + selfCpu) / elapsed,
+                        selfWait < 0 ? Double.NaN : selfWait / 1e6 / (elapsed / 1e9), errors);
+                results.fanOut.add(p);
+                log("%s / %s: fan-out to %d: p50 %.2f ms, max %.2f ms, %.0f deliveries/s, %.2f us server CPU per delivery, %.2f cores busy"
+                        + " (server + generator), %d incomplete rounds, %d errors", serverName, kind.id, s, p.p50Millis(), p.maxMillis(),
+                        p.deliveriesPerSecond(), p.serverCpuPerDeliveryMicros(), p.machineCores(), incomplete, errors);
             }
-            errors += gen.protocolErrors() + gen.unexpectedFrames();
-            if (!server.isAlive()) throw new IllegalStateException(server.name + " server died; see target/test-logs");
-            return new ConnectionFigures(n, before, after, fanOut, errors);
+            requireAlive(server);
+        } finally {
+            close(agent);
+            close(server);
         }
     }
 
-    /** The p-quantile of sorted values (nearest rank), NaN when there are none. */
-    static double percentile(long[] sorted, double p) {
-        if (sorted.length == 0) return Double.NaN;
-        return sorted[(int) Math.max(0, Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1))];
+    /**
+     * The idle series on a fresh server: the busy connections' p99 and the server's memory before any idle
+     * connection, then at each count of idle connections (held by other generator processes of the same kind,
+     * each from a 127.0.1.x address of its own). On the Jetty server, the CPU its default heartbeats cost at the
+     * largest count.
+     */
+    static void idle(Config c, Results results, Agent.Kind kind, String serverName) {
+        if (c.idle.length == 0) return;
+        ServerProcess server = startServer(c, serverName, List.of());
+        Agent agent = track(Agent.start(kind, c.repo, c.benchJar.toString(), kind.id + "-idle-generator"));
+        Holders holders = new Holders(c, kind, server);
+        try {
+            // Warm the server's code paths (class loading, JIT of the handshake) before the baseline readings.
+            agent.open("warm", server.port, 200, null, openTimeout(200));
+            agent.closeGroup("warm");
+            agent.open("busy", server.port, c.busyConnections, null, openTimeout(c.busyConnections));
+            agent.calls("busy", c.inFlight, c.warmup, Duration.ZERO, server.pid());
+            sleep(c.settle);
+            long rssBefore = server.rssBytes();
+            long heapBefore = server.isJava() ? server.liveHeapBytes() : -1;
+            CallRun without = agent.calls("busy", c.inFlight, c.ramp, c.measure, server.pid());
+            log("%s / %s: RSS %.1f MiB before idle connections; busy p99 %.0f us", serverName, kind.id, rssBefore / 1048576.0, without.latencyMicros(99));
+            for (int n : c.idle) {
+                holders.holdUpTo(n);
+                sleep(c.settle);
+                long rss = server.rssBytes();
+                long heap = server.isJava() ? server.liveHeapBytes() : -1;
+                CallRun beside = agent.calls("busy", c.inFlight, c.ramp, c.measure, server.pid());
+                long held = holders.open();
+                Results.IdlePoint p = new Results.IdlePoint(kind.id, serverName, n, rss / 1048576.0, (rss - rssBefore) / 1024.0 / n,
+                        heap < 0 ? Double.NaN : (heap - heapBefore) / 1024.0 / n, c.busyConnections, beside.latencyMicros(99),
+                        without.latencyMicros(99), beside.errors() + without.errors(), held);
+                results.idle.add(p);
+                log("%s / %s: %d idle connections (%d still open): RSS %.1f MiB, %.2f KiB each (live heap %.2f KiB each); busy p99 %.0f us"
+                        + " beside them, %.0f us without", serverName, kind.id, n, held, p.rssMiB(), p.rssPerConnectionKiB(),
+                        p.liveHeapPerConnectionKiB(), p.busyP99Micros(), p.busyP99WithoutMicros());
+            }
+            if (serverName.equals("jetty")) {
+                sleep(c.settle); // the busy calls' aftermath (JIT, GC) out of the window
+                results.heartbeats.add(heartbeat(c, kind, server, holders, DEFAULT_PING_MILLIS, c.heartbeatWindow));
+            }
+            requireAlive(server);
+        } finally {
+            holders.close();
+            close(agent);
+            close(server);
+        }
+    }
+
+    /**
+     * What heartbeats cost the Jetty server: its CPU while the largest count of idle connections is held, with
+     * heartbeats off and at a short interval (each on a fresh server), to go with the default interval's figure
+     * from the idle series.
+     */
+    static void heartbeats(Config c, Results results, Agent.Kind kind) {
+        if (c.idle.length == 0) return;
+        for (int interval : new int[] {0, c.shortPingMillis}) {
+            ServerProcess server = startServer(c, "jetty", List.of("--ping-interval", Integer.toString(interval)));
+            Holders holders = new Holders(c, kind, server);
+            try {
+                holders.holdUpTo(c.largestIdle());
+                sleep(c.settle);
+                results.heartbeats.add(heartbeat(c, kind, server, holders, interval, c.shortHeartbeatWindow));
+            } finally {
+                holders.close();
+                close(server);
+            }
+        }
+    }
+
+    private static Results.HeartbeatPoint heartbeat(Config c, Agent.Kind kind, ServerProcess server, Holders holders, int interval, Duration window) {
+        long pongsBefore = holders.pongs();
+        long cpuBefore = server.cpuNanos();
+        long started = System.nanoTime();
+        sleep(window);
+        long cpu = server.cpuNanos() - cpuBefore;
+        double seconds = (System.nanoTime() - started) / 1e9;
+        Results.HeartbeatPoint p = new Results.HeartbeatPoint(kind.id, "jetty", c.largestIdle(), interval, seconds, cpu / 1e9,
+                holders.pongs() - pongsBefore, holders.open());
+        log("jetty / %s: %d idle connections, ping interval %d ms: %.3f CPU s in %.0f s (%.4f CPU s per 1,000 connections per minute), %d pongs,"
+                + " %d still open", kind.id, p.connections(), interval, p.serverCpuSeconds(), seconds, p.cpuSecondsPerThousandPerMinute(), p.pongs(), p.held());
+        return p;
+    }
+
+    /**
+     * Generator processes of one kind that hold idle connections to one server: at most {@code --per-process}
+     * each (a process's open-file limit), each from a source address of its own (127.0.1.1, 127.0.1.2, ...),
+     * which gives each its own range of ephemeral ports.
+     */
+    private static final class Holders implements AutoCloseable {
+        private final Config c;
+        private final Agent.Kind kind;
+        private final ServerProcess server;
+        private final List<Agent> agents = new ArrayList<>();
+        private final List<Integer> held = new ArrayList<>();
+
+        Holders(Config c, Agent.Kind kind, ServerProcess server) {
+            this.c = c;
+            this.kind = kind;
+            this.server = server;
+        }
+
+        void holdUpTo(int total) {
+            int need = total - held.stream().mapToInt(Integer::intValue).sum();
+            while (need > 0) {
+                int i = agents.size() - 1;
+                if (i < 0 || held.get(i) >= c.perProcess) {
+                    agents.add(track(Agent.start(kind, c.repo, c.benchJar.toString(), kind.id + "-idle-holder-" + (agents.size() + 1))));
+                    held.add(0);
+                    i++;
+                }
+                int n = Math.min(need, c.perProcess - held.get(i));
+                String source = "127.0.1." + (i + 1);
+                Agent.Opened o = agents.get(i).open("idle", server.port, n, source, openTimeout(n));
+                if (o.opened() < n) throw new IllegalStateException(server.name + ": holder " + (i + 1) + " opened only " + o.opened() + " of " + n);
+                held.set(i, held.get(i) + n);
+                need -= n;
+            }
+        }
+
+        long open() {
+            return agents.stream().mapToLong(a -> a.stats().open()).sum();
+        }
+
+        long pongs() {
+            return agents.stream().mapToLong(a -> a.stats().pongs()).sum();
+        }
+
+        @Override public void close() {
+            agents.forEach(BenchMain::close);
+        }
+    }
+
+    // ---- processes ----
+
+    private static final Set<AutoCloseable> LIVE = ConcurrentHashMap.newKeySet();
+
+    private static <T extends AutoCloseable> T track(T process) {
+        LIVE.add(process);
+        return process;
+    }
+
+    private static void close(AutoCloseable process) {
+        long started = System.nanoTime();
+        try {
+            process.close();
+        } catch (Exception e) {
+            log("closing %s: %s", process, e);
+        }
+        LIVE.remove(process);
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        if (millis > 1_000) log("closing %s took %d ms", process, millis);
+    }
+
+    /** On the way out, also when interrupted (run.sh's time limit, Ctrl-C): no server or generator outlives the run. */
+    private static void closeAll() {
+        for (AutoCloseable p : List.copyOf(LIVE)) close(p);
+    }
+
+    private static ServerProcess startServer(Config c, String name, List<String> jettyOptions) {
+        return track(switch (name) {
+            case "jetty" -> ServerProcess.jetty(c.repo, c.serverNice, c.jettyJar, c.jettyJvmFlags, jettyOptions);
+            case "node" -> ServerProcess.node(c.repo, c.serverNice);
+            case "floor" -> ServerProcess.floor(c.repo, c.serverNice, c.benchJar, c.jettyJvmFlags);
+            default -> throw new IllegalArgumentException(name);
+        });
+    }
+
+    private static void requireAlive(ServerProcess server) {
+        if (!server.isAlive()) throw new IllegalStateException(server + " exited before the run was over; see target/test-logs/" + server.name + "-bench-server.log");
+    }
+
+    private static void stopRecording(Config c, ServerProcess server, String name) {
+        Path file = c.jfrDir().resolve(name + ".jfr");
+        server.jcmd("JFR.stop", "name=bench", "filename=" + file);
+        log("JFR of the %s server: %s (hot methods: java -cp %s %s %s)", server.name, c.repo.relativize(file),
+                c.repo.relativize(c.benchJar), HotMethods.class.getName(), c.repo.relativize(file));
+    }
+
+    /** Handshakes run 32 at a time; a few thousand per second here. */
+    private static Duration openTimeout(int connections) {
+        return Duration.ofSeconds(30 + connections / 100);
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 
     static void log(String format, Object... args) {

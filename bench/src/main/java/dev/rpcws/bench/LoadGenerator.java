@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.StandardSocketOptions;
@@ -12,8 +13,6 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,16 +20,21 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 
+import org.HdrHistogram.Histogram;
+
 /**
  * A load generator for any rpc-websockets server, on raw NIO in one thread: it speaks the wire protocol
  * itself (HTTP upgrade, masked client frames, JSON text) with no client library in the way, so a call costs
  * it a few microseconds. Every handshake offers permessage-deflate exactly as the real Node client does.
  *
+ * <p>One generator drives connections to several servers at once (each {@link #open} names its target); a
+ * resting server's connections still answer its pings while another server is measured, since all share one
+ * selector. {@link NioAgent} runs it as its own process.
+ *
  * <p>Every loop here is bounded by a deadline and by a count, and the generator only ever connects to the
  * address it is given (the benchmark gives it 127.0.0.1).
  */
 final class LoadGenerator implements AutoCloseable {
-    private static final String WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
     private static final byte[] CALL_PREFIX = ascii("{\"jsonrpc\":\"2.0\",\"method\":\"sum\",\"params\":[1,2],\"id\":");
     private static final byte[] CALL_REPLY_PREFIX = ascii("{\"jsonrpc\":\"2.0\",\"result\":3,\"id\":");
     private static final byte[] ID_MEMBER = ascii("\"id\":");
@@ -38,7 +42,6 @@ final class LoadGenerator implements AutoCloseable {
     private static final byte[] ROUND_MEMBER = ascii("\"round\":");
     private static final int MAX_FRAME = 1 << 20;
 
-    private final InetSocketAddress address;
     private final String path;
     private final Selector selector;
     private final ByteBuffer readBuf = ByteBuffer.allocateDirect(256 * 1024);
@@ -48,8 +51,6 @@ final class LoadGenerator implements AutoCloseable {
     private final List<Conn> conns = new ArrayList<>();
     private long maskSeed = System.nanoTime() | 1;
     private Mode mode = Mode.IDLE;
-    private Runnable tick = () -> { };
-    private long lastTick;
 
     // what went wrong, over the generator's life
     private long protocolErrors;
@@ -64,8 +65,7 @@ final class LoadGenerator implements AutoCloseable {
     private long completed;
     private long callErrors;
     private boolean recording;
-    private long[] latencies = new long[0];
-    private int samples;
+    private Histogram latencies;
     private long idBase;
 
     // subscriptions and fan-out
@@ -79,8 +79,8 @@ final class LoadGenerator implements AutoCloseable {
 
     private enum Mode { IDLE, CALLS, SUBSCRIBE, FANOUT }
 
-    LoadGenerator(int port, String path) {
-        this.address = new InetSocketAddress("127.0.0.1", port);
+    /** Upgrades every connection at {@code path} (the servers here serve rpc-websockets' default namespace at /). */
+    LoadGenerator(String path) {
         this.path = path;
         try {
             this.selector = Selector.open();
@@ -92,6 +92,7 @@ final class LoadGenerator implements AutoCloseable {
     /** One WebSocket connection of the generator. */
     static final class Conn {
         final SocketChannel channel;
+        final InetSocketAddress target;
         final String key;
         SelectionKey selectionKey;
         boolean open;
@@ -104,19 +105,26 @@ final class LoadGenerator implements AutoCloseable {
         boolean fragmentsCompressed;
         long[] sentAt;
 
-        Conn(SocketChannel channel, String key) {
+        Conn(SocketChannel channel, InetSocketAddress target, String key) {
             this.channel = channel;
+            this.target = target;
             this.key = key;
         }
     }
 
     // ---- connections ----
 
+    /** {@link #open(InetSocketAddress, InetAddress, int, int, Duration)} to 127.0.0.1:port from any local address. */
+    List<Conn> open(int port, int n, int concurrency, Duration timeout) {
+        return open(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), null, n, concurrency, timeout);
+    }
+
     /**
-     * Opens {@code n} connections, at most {@code concurrency} handshakes at a time, within {@code timeout}.
-     * Returns the connections that completed their handshake.
+     * Opens {@code n} connections to {@code target}, from {@code source} (null: the kernel picks), at most
+     * {@code concurrency} handshakes at a time, within {@code timeout}. Returns the connections that completed
+     * their handshake. A source address of its own gives a generator its own range of ephemeral ports.
      */
-    List<Conn> open(int n, int concurrency, Duration timeout) {
+    List<Conn> open(InetSocketAddress target, InetAddress source, int n, int concurrency, Duration timeout) {
         List<Conn> opened = new ArrayList<>(n);
         long deadline = System.nanoTime() + timeout.toNanos();
         int started = 0;
@@ -124,7 +132,7 @@ final class LoadGenerator implements AutoCloseable {
         List<Conn> pending = new ArrayList<>();
         while (opened.size() + failed < n && System.nanoTime() < deadline) {
             while (started < n && pending.size() < concurrency) {
-                pending.add(connect());
+                pending.add(connect(target, source));
                 started++;
             }
             poll(10);
@@ -140,16 +148,17 @@ final class LoadGenerator implements AutoCloseable {
         return opened;
     }
 
-    private Conn connect() {
+    private Conn connect(InetSocketAddress target, InetAddress source) {
         try {
             SocketChannel ch = SocketChannel.open();
             ch.configureBlocking(false);
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true); // as ws does
+            if (source != null) ch.bind(new InetSocketAddress(source, 0));
             byte[] nonce = new byte[16];
             for (int i = 0; i < 16; i++) nonce[i] = (byte) nextMask();
-            Conn c = new Conn(ch, Base64.getEncoder().encodeToString(nonce));
+            Conn c = new Conn(ch, target, Base64.getEncoder().encodeToString(nonce));
             conns.add(c);
-            if (ch.connect(address)) {
+            if (ch.connect(target)) {
                 c.selectionKey = ch.register(selector, SelectionKey.OP_READ, c);
                 sendHandshake(c);
             } else {
@@ -157,7 +166,7 @@ final class LoadGenerator implements AutoCloseable {
             }
             return c;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot connect to " + address, e);
+            throw new UncheckedIOException("cannot connect to " + target + " from " + source, e);
         }
     }
 
@@ -169,7 +178,7 @@ final class LoadGenerator implements AutoCloseable {
                 + "Connection: Upgrade\r\n"
                 + "Upgrade: websocket\r\n"
                 + "Sec-WebSocket-Extensions: " + PerMessageDeflate.OFFER + "\r\n"
-                + "Host: " + address.getHostString() + ":" + address.getPort() + "\r\n\r\n";
+                + "Host: " + c.target.getHostString() + ":" + c.target.getPort() + "\r\n\r\n";
         write(c, ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));
     }
 
@@ -197,19 +206,10 @@ final class LoadGenerator implements AutoCloseable {
             if (name.equals("sec-websocket-accept")) accept = value;
             if (name.equals("sec-websocket-extensions")) extensions = value;
         }
-        if (!acceptFor(c.key).equals(accept)) throw new IllegalStateException("bad Sec-WebSocket-Accept: " + accept);
+        if (!WsFraming.acceptKey(c.key).equals(accept)) throw new IllegalStateException("bad Sec-WebSocket-Accept: " + accept);
         c.deflate = PerMessageDeflate.negotiate(extensions);
         c.open = true;
         return true;
-    }
-
-    private static String acceptFor(String key) {
-        try {
-            MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
-            return Base64.getEncoder().encodeToString(sha1.digest((key + WS_GUID).getBytes(StandardCharsets.US_ASCII)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** Whether the server accepted permessage-deflate on the first open connection. */
@@ -220,44 +220,17 @@ final class LoadGenerator implements AutoCloseable {
 
     // ---- calls ----
 
-    /** What a calls run measured; the probe readings are taken at the start and end of the measured window. */
-    record CallRun(long calls, long errors, double seconds, long[] latencyNanos, long serverCpuNanos, long selfCpuNanos,
-                   long selfWaitNanos) {
-        double callsPerSecond() { return calls / seconds; }
-
-        /** Several windows as one: counts, times and CPU added, latencies pooled. */
-        static CallRun sum(List<CallRun> runs) {
-            long calls = 0, errors = 0, server = 0, self = 0, wait = 0;
-            double seconds = 0;
-            int n = 0;
-            for (CallRun r : runs) n += r.latencyNanos.length;
-            long[] latencies = new long[n];
-            n = 0;
-            for (CallRun r : runs) {
-                calls += r.calls;
-                errors += r.errors;
-                seconds += r.seconds;
-                server += r.serverCpuNanos;
-                self += r.selfCpuNanos;
-                wait = wait < 0 || r.selfWaitNanos < 0 ? -1 : wait + r.selfWaitNanos;
-                System.arraycopy(r.latencyNanos, 0, latencies, n, r.latencyNanos.length);
-                n += r.latencyNanos.length;
-            }
-            return new CallRun(calls, errors, seconds, latencies, server, self, wait);
-        }
-    }
-
-    /** Reads the CPU counters of the server and of this process. */
+    /** Reads the server's CPU counter (the generator reads its own). */
     interface Probe {
         long serverCpuNanos();
     }
 
     /**
      * Closed-loop calls of {@code sum [1,2]}: every connection keeps {@code inFlight} calls outstanding. A
-     * warm-up, then a measured window ending after {@code measure} or {@code maxSamples} replies, whichever
-     * comes first; then outstanding calls drain (up to 5 s).
+     * warm-up, then a measured window of {@code measure}; then outstanding calls drain (up to 5 s). The
+     * latency of every call answered in the window goes into a histogram (3 significant digits).
      */
-    CallRun calls(List<Conn> on, int inFlight, Duration warmup, Duration measure, int maxSamples, Probe probe) {
+    CallRun calls(List<Conn> on, int inFlight, Duration warmup, Duration measure, Probe probe) {
         this.mode = Mode.CALLS;
         this.inFlight = inFlight;
         this.stopSending = false;
@@ -265,8 +238,7 @@ final class LoadGenerator implements AutoCloseable {
         this.completed = 0;
         this.callErrors = 0;
         this.recording = false;
-        if (latencies.length < maxSamples) latencies = new long[maxSamples];
-        this.samples = 0;
+        this.latencies = new Histogram(3);
         this.idBase += 1_000_000_000L; // replies to an earlier run (none unless its drain timed out) are told apart
         for (Conn c : on) {
             c.sentAt = new long[inFlight];
@@ -283,7 +255,7 @@ final class LoadGenerator implements AutoCloseable {
         completed = 0;
         recording = true;
         long end = start + measure.toNanos();
-        while (System.nanoTime() < end && samples < maxSamples) poll(10);
+        while (System.nanoTime() < end) poll(10);
         recording = false;
         long seconds = System.nanoTime() - start;
         long calls = completed;
@@ -297,7 +269,7 @@ final class LoadGenerator implements AutoCloseable {
         long drainEnd = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         while (outstanding > 0 && System.nanoTime() < drainEnd) poll(10);
         mode = Mode.IDLE;
-        return new CallRun(calls, errors, seconds / 1e9, Arrays.copyOf(latencies, samples), serverCpu, selfCpu, selfWait);
+        return new CallRun(calls, errors, seconds / 1e9, latencies, serverCpu, selfCpu, selfWait);
     }
 
     private void sendCall(Conn c, long id) {
@@ -322,7 +294,7 @@ final class LoadGenerator implements AutoCloseable {
         if (!startsWith(msg, CALL_REPLY_PREFIX)) callErrors++;
         else completed++;
         int lane = (int) ((id - idBase - 1) % inFlight);
-        if (recording && samples < latencies.length) latencies[samples++] = now - c.sentAt[lane];
+        if (recording) latencies.recordValue(now - c.sentAt[lane]);
         if (!stopSending && !c.closed) sendCall(c, id + inFlight);
     }
 
@@ -367,16 +339,11 @@ final class LoadGenerator implements AutoCloseable {
         if (!text.contains("\"" + event + "\":\"ok\"")) subscribeErrors++;
     }
 
-    /** One fan-out round: how long from the emit request until the last subscriber had the event. */
-    record Round(int expected, int received, long nanos, int httpStatus) {
-        boolean complete() { return received == expected && httpStatus == 200; }
-    }
-
     /**
-     * Emits {@code event} once through the server's admin API with {@code {"round":r, ...}} as its argument,
-     * and waits until {@code subscribers} connections received it (or the timeout passed).
+     * Emits {@code event} once through the server's admin API on 127.0.0.1 with {@code {"round":r, ...}} as
+     * its argument, and waits until {@code subscribers} connections received it (or the timeout passed).
      */
-    Round fanOutRound(int adminPort, String name, int r, int subscribers, String payloadText, Duration timeout) {
+    FanOutRound fanOutRound(int adminPort, String name, int r, int subscribers, String payloadText, Duration timeout, Probe probe) {
         this.mode = Mode.FANOUT;
         this.event = name;
         this.round = r;
@@ -387,8 +354,11 @@ final class LoadGenerator implements AutoCloseable {
         try (Socket http = new Socket()) {
             http.setTcpNoDelay(true);
             http.setSoTimeout((int) timeout.toMillis());
-            http.connect(new InetSocketAddress("127.0.0.1", adminPort));
+            http.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), adminPort));
             OutputStream out = http.getOutputStream();
+            long serverBefore = probe.serverCpuNanos();
+            long selfBefore = Proc.cpuNanos(Proc.self());
+            long waitBefore = Proc.threadWaitNanos();
             long start = System.nanoTime();
             out.write(concat(request, body));
             out.flush();
@@ -396,8 +366,11 @@ final class LoadGenerator implements AutoCloseable {
             while (received < subscribers && System.nanoTime() < deadline) poll(10);
             long nanos = received > 0 ? lastReceivedAt - start : -1;
             int status = httpStatus(http.getInputStream());
+            long elapsed = System.nanoTime() - start;
+            long waitAfter = Proc.threadWaitNanos();
             mode = Mode.IDLE;
-            return new Round(subscribers, received, nanos, status);
+            return new FanOutRound(subscribers, received, nanos, status, probe.serverCpuNanos() - serverBefore,
+                    Proc.cpuNanos(Proc.self()) - selfBefore, waitBefore < 0 || waitAfter < 0 ? -1 : waitAfter - waitBefore, elapsed);
         } catch (IOException e) {
             throw new UncheckedIOException("admin emit failed", e);
         }
@@ -444,32 +417,18 @@ final class LoadGenerator implements AutoCloseable {
 
     // ---- the event loop ----
 
-    /** Waits up to {@code millis} for I/O and handles it; runs the tick every 100 ms. */
+    /** Waits up to {@code millis} for I/O (or a {@link #wakeup}) and handles it. */
     void poll(long millis) {
         try {
             selector.select(this::handle, millis);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        long now = System.nanoTime();
-        if (now - lastTick > 100_000_000L) {
-            lastTick = now;
-            tick.run();
-        }
     }
 
-    /** Handles what I/O is ready without waiting (and without the tick): keeps a resting generator's connections answering pings. */
-    void service() {
-        try {
-            selector.selectNow(this::handle);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Runs every 100 ms while this generator polls: the benchmark uses it to service the generators that rest. */
-    void onTick(Runnable r) {
-        this.tick = r;
+    /** Ends the current {@link #poll} early; callable from any thread. */
+    void wakeup() {
+        selector.wakeup();
     }
 
     /** Waits for {@code d}, handling I/O (pings, stray frames) meanwhile. */

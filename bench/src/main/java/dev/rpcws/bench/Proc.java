@@ -43,15 +43,29 @@ final class Proc {
         throw new IllegalStateException("no VmRSS for pid " + pid);
     }
 
-    /** This process's soft limit on open files (each connection is one). */
+    /** This process's soft limit on open files (each connection is one); child processes inherit it. */
     static long openFilesLimit() {
-        for (String line : read(Path.of("/proc/self/limits")).split("\n")) {
+        return openFiles(read(Path.of("/proc/self/limits")))[0];
+    }
+
+    /** This process's hard limit on open files: what the soft limit can be raised to without CAP_SYS_RESOURCE. */
+    static long openFilesHardLimit() {
+        return openFiles(read(Path.of("/proc/self/limits")))[1];
+    }
+
+    /** Soft and hard limit of the "Max open files" line of a /proc/<pid>/limits text (MAX_VALUE for unlimited). */
+    static long[] openFiles(String limits) {
+        for (String line : limits.split("\n")) {
             if (line.startsWith("Max open files")) {
-                String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
-                return soft.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(soft);
+                String[] f = line.substring("Max open files".length()).trim().split("\\s+");
+                return new long[] {limit(f[0]), limit(f[1])};
             }
         }
-        return Long.MAX_VALUE;
+        throw new IllegalArgumentException("no \"Max open files\" line");
+    }
+
+    private static long limit(String v) {
+        return v.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(v);
     }
 
     static long self() {

@@ -2,16 +2,21 @@ package dev.rpcws.bench;
 
 import dev.rpcws.testkit.LaunchedProcess;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
  * A server under benchmark as its own process, started the way users start it, which prints
- * {@code listening ws=<port> admin=<port>}: the Jetty server's jar or the Node reference server.
+ * {@code listening ws=<port> admin=<port>}: the Jetty server's jar, the Node reference server, or the floor.
  * Started by the project's one process launcher; its output goes to {@code target/test-logs/<name>-bench-server.log}.
  */
 final class ServerProcess implements AutoCloseable {
@@ -52,6 +57,15 @@ final class ServerProcess implements AutoCloseable {
         return start("node", cmd, repo.resolve("clients-js"), repo);
     }
 
+    /** {@code nice -n <nice> java <jvmFlags> -cp <bench jar> dev.rpcws.bench.FloorServer}: the machine's floor (bench/README.md). */
+    static ServerProcess floor(Path repo, int nice, Path benchJar, List<String> jvmFlags) {
+        List<String> cmd = new ArrayList<>(niced(nice));
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmFlags);
+        cmd.addAll(List.of("-cp", benchJar.toString(), FloorServer.class.getName()));
+        return start("floor", cmd, repo, repo);
+    }
+
     /**
      * With {@code --server-nice N}, the server runs N steps below the load generator: the generator, which stands
      * in for clients on other machines, then gets the CPU whenever it is ready (bench/README.md, "Priority").
@@ -70,6 +84,10 @@ final class ServerProcess implements AutoCloseable {
         return process.pid();
     }
 
+    @Override public String toString() {
+        return name + " server (pid " + pid() + ")";
+    }
+
     long cpuNanos() {
         return Proc.cpuNanos(process.pid());
     }
@@ -80,6 +98,44 @@ final class ServerProcess implements AutoCloseable {
 
     boolean isAlive() {
         return process.isAlive();
+    }
+
+    /** Whether this is a JVM ({@code jcmd} works on it): the Jetty server and the floor. */
+    boolean isJava() {
+        return !name.equals("node");
+    }
+
+    /** {@code jcmd <pid> <command...>}: its output; fails unless it exits 0 within 60 s. */
+    String jcmd(String... command) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid())));
+        cmd.addAll(List.of(command));
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            CompletableFuture<byte[]> output = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return p.getInputStream().readAllBytes();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("jcmd " + String.join(" ", command) + " took over 60 s");
+            }
+            String text = new String(output.join(), StandardCharsets.UTF_8);
+            if (p.exitValue() != 0) throw new IllegalStateException("jcmd " + String.join(" ", command) + " failed: " + text);
+            return text;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Bytes of live objects on the heap: {@code jcmd GC.class_histogram} (which collects first), its total. */
+    long liveHeapBytes() {
+        return ClassHistogram.totalBytes(jcmd("GC.class_histogram"));
     }
 
     /** SIGTERM, then SIGKILL after 5 s. */

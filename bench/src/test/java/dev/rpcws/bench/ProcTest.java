@@ -12,6 +12,20 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /** The /proc readings the report is built on: CPU time, and the time a thread waits for a CPU. */
 class ProcTest {
     @Test
+    void theOpenFilesLimitsAreReadFromProcLimits() {
+        String limits = """
+                Limit                     Soft Limit           Hard Limit           Units
+                Max processes             unlimited            unlimited            processes
+                Max open files            20000                20000                files
+                Max locked memory         8388608              8388608              bytes
+                """;
+        assertThat(Proc.openFiles(limits)).containsExactly(20_000L, 20_000L);
+        assertThat(Proc.openFiles(limits.replace("20000                20000", "1024                 unlimited")))
+                .containsExactly(1_024L, Long.MAX_VALUE);
+        assertThat(Proc.openFilesLimit()).isLessThanOrEqualTo(Proc.openFilesHardLimit()).isPositive();
+    }
+
+    @Test
     void threadsBusierThanTheCoresWaitForACpuMoreThanTheyRun() throws Exception {
         assumeTrue(Proc.threadWaitNanos() >= 0, "this kernel reports no /proc/thread-self/schedstat");
         long cpuBefore = Proc.cpuNanos(Proc.self());
