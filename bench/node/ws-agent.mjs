@@ -104,12 +104,20 @@ function sendCall(conn, id) {
   state.outstanding++;
 }
 
+/** A message as the rpc-websockets Client reads it (JSON.parse of the text); undefined unless a JSON object. */
+function parse(data) {
+  try {
+    const message = JSON.parse(data.toString());
+    return typeof message === 'object' && message !== null ? message : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function onCallReply(conn, data) {
   const at = now();
-  let reply;
-  try {
-    reply = JSON.parse(data.toString());
-  } catch {
+  const reply = parse(data);
+  if (reply === undefined) {
     state.errors++;
     return;
   }
@@ -186,11 +194,7 @@ async function subscribe(g, { event, count, timeoutMs = 60000 }) {
 
 function onSubscribeReply(data) {
   state.pending--;
-  try {
-    if (JSON.parse(data.toString()).result?.[state.event] !== 'ok') state.errors++;
-  } catch {
-    state.errors++;
-  }
+  if (parse(data)?.result?.[state.event] !== 'ok') state.errors++;
 }
 
 /** One emit through the admin API on a socket of its own, timed from writing the request, as the NIO generator does. */
@@ -241,10 +245,8 @@ async function fanout(g, { adminPort, event, round, text, timeoutMs = 10000, ser
 
 function onNotification(data) {
   const at = now();
-  let message;
-  try {
-    message = JSON.parse(data.toString());
-  } catch {
+  const message = parse(data);
+  if (message === undefined) {
     counters.unexpectedFrames++;
     return;
   }

@@ -153,6 +153,11 @@ public final class BenchMain {
 
         int largestIdle() { return idle.length == 0 ? 0 : idle[idle.length - 1]; }
 
+        /** A path as the report and the log show it: relative inside the repository, absolute outside. */
+        String display(Path p) {
+            return p.startsWith(repo) ? repo.relativize(p).toString() : p.toString();
+        }
+
         /** Where the profiles go: next to the report, in {@code <report name>-jfr/}. */
         Path jfrDir() {
             String name = out.getFileName().toString().replaceFirst("\\.md$", "");
@@ -209,7 +214,7 @@ public final class BenchMain {
         figures.put("idle", results.idle);
         figures.put("heartbeats", results.heartbeats);
         Json.mapper().writerWithDefaultPrettyPrinter().writeValue(json.toFile(), figures);
-        System.out.println("written to " + config.repo.relativize(config.out));
+        System.out.println("written to " + config.display(config.out));
         System.out.println("figures: " + json); // run.sh draws the plots from them
     }
 
@@ -365,17 +370,18 @@ public final class BenchMain {
             agent.closeGroup("warm");
             agent.open("busy", server.port, c.busyConnections, null, openTimeout(c.busyConnections));
             agent.calls("busy", c.inFlight, c.warmup, Duration.ZERO, server.pid());
+            // At each reading: RSS, the busy window, then the live heap (its full collection stays out of the window).
             sleep(c.settle);
             long rssBefore = server.rssBytes();
-            long heapBefore = server.isJava() ? server.liveHeapBytes() : -1;
             CallRun without = agent.calls("busy", c.inFlight, c.ramp, c.measure, server.pid());
+            long heapBefore = server.isJava() ? server.liveHeapBytes() : -1;
             log("%s / %s: RSS %.1f MiB before idle connections; busy p99 %.0f us", serverName, kind.id, rssBefore / 1048576.0, without.latencyMicros(99));
             for (int n : c.idle) {
                 holders.holdUpTo(n);
                 sleep(c.settle);
                 long rss = server.rssBytes();
-                long heap = server.isJava() ? server.liveHeapBytes() : -1;
                 CallRun beside = agent.calls("busy", c.inFlight, c.ramp, c.measure, server.pid());
+                long heap = server.isJava() ? server.liveHeapBytes() : -1;
                 long held = holders.open();
                 Results.IdlePoint p = new Results.IdlePoint(kind.id, serverName, n, rss / 1048576.0, (rss - rssBefore) / 1024.0 / n,
                         heap < 0 ? Double.NaN : (heap - heapBefore) / 1024.0 / n, c.busyConnections, beside.latencyMicros(99),
@@ -523,8 +529,8 @@ public final class BenchMain {
     private static void stopRecording(Config c, ServerProcess server, String name) {
         Path file = c.jfrDir().resolve(name + ".jfr");
         server.jcmd("JFR.stop", "name=bench", "filename=" + file);
-        log("JFR of the %s server: %s (hot methods: java -cp %s %s %s)", server.name, c.repo.relativize(file),
-                c.repo.relativize(c.benchJar), HotMethods.class.getName(), c.repo.relativize(file));
+        log("JFR of the %s server: %s (hot methods: java -cp %s %s %s)", server.name, c.display(file),
+                c.display(c.benchJar), HotMethods.class.getName(), c.display(file));
     }
 
     /** Handshakes run 32 at a time; a few thousand per second here. */

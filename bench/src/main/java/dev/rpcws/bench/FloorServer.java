@@ -49,11 +49,10 @@ final class FloorServer {
     private static final class Peer {
         final SocketChannel channel;
         final boolean admin;
-        SelectionKey key;
+        Outbox out;
         boolean upgraded;
         boolean subscribed;
         byte[] partial;
-        ByteBuffer unsent;
 
         Peer(SocketChannel channel, boolean admin) {
             this.channel = channel;
@@ -112,7 +111,7 @@ final class FloorServer {
                 return;
             }
             Peer p = (Peer) k.attachment();
-            if (k.isWritable()) flush(p);
+            if (k.isWritable()) p.out.flush();
             if (k.isReadable() && k.isValid()) read(p);
         } catch (IOException | WsFraming.ProtocolError e) {
             close((Peer) k.attachment());
@@ -125,7 +124,7 @@ final class FloorServer {
         ch.configureBlocking(false);
         ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
         Peer p = new Peer(ch, server == admin);
-        p.key = ch.register(selector, SelectionKey.OP_READ, p);
+        p.out = new Outbox(ch, ch.register(selector, SelectionKey.OP_READ, p));
     }
 
     private void read(Peer p) throws IOException {
@@ -151,7 +150,7 @@ final class FloorServer {
             in.get(p.partial);
         }
         out.flip();
-        write(p, out);
+        p.out.write(out);
     }
 
     /** Every complete frame of the burst; the answers go into {@link #out}, written once by {@link #read}. */
@@ -233,12 +232,12 @@ final class FloorServer {
         } else {
             ByteBuffer frame = ByteBuffer.wrap(WsFraming.frame(WsFraming.TEXT, notification));
             for (Peer s : subscribers) {
-                if (s.channel.isOpen()) write(s, frame.duplicate());
+                if (s.channel.isOpen()) s.out.write(frame.duplicate());
             }
             out.put(EMIT_OK);
         }
         out.flip();
-        write(p, out);
+        p.out.write(out);
         out.clear();
         close(p);
     }
@@ -255,38 +254,6 @@ final class FloorServer {
         if (eventEnd < 0) return null;
         return ("{\"notification\":\"" + text.substring(eventStart, eventEnd) + "\",\"params\":"
                 + text.substring(args + "\"args\":".length(), close).trim() + "}").getBytes(StandardCharsets.UTF_8);
-    }
-
-    private void write(Peer p, ByteBuffer data) throws IOException {
-        if (!data.hasRemaining()) return;
-        if (p.unsent != null) {
-            p.unsent = append(p.unsent, data);
-            return;
-        }
-        p.channel.write(data);
-        if (data.hasRemaining()) {
-            p.unsent = append(ByteBuffer.allocate(0), data);
-            p.key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
-        }
-    }
-
-    private void flush(Peer p) throws IOException {
-        if (p.unsent == null) return;
-        p.unsent.flip();
-        p.channel.write(p.unsent);
-        if (p.unsent.hasRemaining()) {
-            p.unsent.compact();
-            return;
-        }
-        p.unsent = null;
-        p.key.interestOps(SelectionKey.OP_READ);
-    }
-
-    private static ByteBuffer append(ByteBuffer buffer, ByteBuffer data) {
-        if (buffer.remaining() < data.remaining()) {
-            buffer = ByteBuffer.allocate(Math.max(4096, 2 * (buffer.position() + data.remaining()))).put(buffer.flip());
-        }
-        return buffer.put(data);
     }
 
     private void close(Peer p) {

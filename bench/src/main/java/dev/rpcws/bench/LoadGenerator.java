@@ -94,13 +94,12 @@ final class LoadGenerator implements AutoCloseable {
         final SocketChannel channel;
         final InetSocketAddress target;
         final String key;
-        SelectionKey selectionKey;
+        Outbox out;
         boolean open;
         boolean closed;
         PerMessageDeflate deflate;
         byte[] leftover = new byte[0];
         int leftoverLength;
-        ByteBuffer unsent;
         ByteBuffer fragments;
         boolean fragmentsCompressed;
         long[] sentAt;
@@ -158,12 +157,9 @@ final class LoadGenerator implements AutoCloseable {
             for (int i = 0; i < 16; i++) nonce[i] = (byte) nextMask();
             Conn c = new Conn(ch, target, Base64.getEncoder().encodeToString(nonce));
             conns.add(c);
-            if (ch.connect(target)) {
-                c.selectionKey = ch.register(selector, SelectionKey.OP_READ, c);
-                sendHandshake(c);
-            } else {
-                c.selectionKey = ch.register(selector, SelectionKey.OP_CONNECT, c);
-            }
+            boolean connected = ch.connect(target);
+            c.out = new Outbox(ch, ch.register(selector, connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT, c));
+            if (connected) sendHandshake(c);
             return c;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot connect to " + target + " from " + source, e);
@@ -179,7 +175,7 @@ final class LoadGenerator implements AutoCloseable {
                 + "Upgrade: websocket\r\n"
                 + "Sec-WebSocket-Extensions: " + PerMessageDeflate.OFFER + "\r\n"
                 + "Host: " + c.target.getHostString() + ":" + c.target.getPort() + "\r\n\r\n";
-        write(c, ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));
+        c.out.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));
     }
 
     /** Reads the 101 answer; returns false while it is incomplete. Bytes after it stay in {@code buf}. */
@@ -447,7 +443,7 @@ final class LoadGenerator implements AutoCloseable {
                 }
                 return;
             }
-            if (k.isWritable()) flush(c);
+            if (k.isWritable()) c.out.flush();
             if (k.isReadable()) read(c);
         } catch (IOException e) {
             if (c.open) closedByServer++;
@@ -600,43 +596,11 @@ final class LoadGenerator implements AutoCloseable {
         for (int i = 0; i < length; i++) out.put((byte) (data[i] ^ m[i & 3]));
         out.flip();
         try {
-            write(c, out);
+            c.out.write(out);
         } catch (IOException e) {
             if (c.open) closedByServer++;
             close(c);
         }
-    }
-
-    private void write(Conn c, ByteBuffer data) throws IOException {
-        if (c.unsent != null) {
-            c.unsent = append(c.unsent, data);
-            return;
-        }
-        c.channel.write(data);
-        if (data.hasRemaining()) {
-            c.unsent = append(ByteBuffer.allocate(0), data);
-            c.selectionKey.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
-        }
-    }
-
-    private void flush(Conn c) throws IOException {
-        if (c.unsent == null) return;
-        c.unsent.flip();
-        c.channel.write(c.unsent);
-        if (c.unsent.hasRemaining()) {
-            c.unsent.compact();
-            return;
-        }
-        c.unsent = null;
-        c.selectionKey.interestOps(SelectionKey.OP_READ);
-    }
-
-    /** {@code buffer} in write mode with {@code data} appended. */
-    private static ByteBuffer append(ByteBuffer buffer, ByteBuffer data) {
-        if (buffer.remaining() < data.remaining()) {
-            buffer = ByteBuffer.allocate(Math.max(4096, 2 * (buffer.position() + data.remaining()))).put(buffer.flip());
-        }
-        return buffer.put(data);
     }
 
     private void close(Conn c) {

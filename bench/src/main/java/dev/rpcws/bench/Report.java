@@ -151,7 +151,7 @@ final class Report {
         }
         if (c.profile) {
             md.append("\n## Profiles\n\nJFR recordings of the Jetty server over its measured windows and rounds, in `")
-                    .append(c.repo.relativize(c.jfrDir())).append("/`. Hot methods: `java -cp bench/target/rpcws-bench.jar dev.rpcws.bench.HotMethods FILE.jfr`;\n")
+                    .append(c.display(c.jfrDir())).append("/`. Hot methods: `java -cp bench/target/rpcws-bench.jar dev.rpcws.bench.HotMethods FILE.jfr`;\n")
                     .append("every sample with its stack: `jfr print --events jdk.ExecutionSample FILE.jfr`.\n");
         }
         return md.toString();
@@ -160,7 +160,7 @@ final class Report {
     private static void setup(StringBuilder md, BenchMain.Config c) {
         md.append("| | |\n|---|---|\n");
         md.append("| machine | ").append(machine()).append(" |\n");
-        String jar = c.jettyJar.startsWith(c.repo) ? c.repo.relativize(c.jettyJar).toString() : c.jettyJar.toString();
+        String jar = c.display(c.jettyJar);
         String nice = c.serverNice == 0 ? "" : "nice -n " + c.serverNice + " ";
         String flags = String.join(" ", c.jettyJvmFlags) + (c.jettyJvmFlags.isEmpty() ? "" : " ");
         md.append("| Jetty server | `").append(nice).append("java ").append(flags).append("-jar ").append(jar)
