@@ -182,6 +182,7 @@ public final class BenchMain {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(BenchMain::closeAll, "close-processes"));
         Results results = new Results();
+        results.loadAtStart = Proc.loadAverage();
         long started = System.nanoTime();
         if (config.profile) Files.createDirectories(config.jfrDir());
 
@@ -209,6 +210,8 @@ public final class BenchMain {
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("quick", config.quick);
         figures.put("generators", config.generators.stream().map(k -> k.id).toList());
+        figures.put("loadAverageAtStart", results.loadAtStart);
+        figures.put("loadAverageAtEnd", Proc.loadAverage());
         figures.put("calls", results.calls);
         figures.put("fanOut", results.fanOut);
         figures.put("idle", results.idle);
@@ -356,8 +359,7 @@ public final class BenchMain {
     /**
      * The idle series on a fresh server: the busy connections' p99 and the server's memory before any idle
      * connection, then at each count of idle connections (held by other generator processes of the same kind,
-     * each from a 127.0.1.x address of its own). On the Jetty server, the CPU its default heartbeats cost at the
-     * largest count.
+     * each from a 127.0.1.x address of its own).
      */
     static void idle(Config c, Results results, Agent.Kind kind, String serverName) {
         if (c.idle.length == 0) return;
@@ -391,10 +393,6 @@ public final class BenchMain {
                         + " beside them, %.0f us without", serverName, kind.id, n, held, p.rssMiB(), p.rssPerConnectionKiB(),
                         p.liveHeapPerConnectionKiB(), p.busyP99Micros(), p.busyP99WithoutMicros());
             }
-            if (serverName.equals("jetty")) {
-                sleep(c.settle); // the busy calls' aftermath (JIT, GC) out of the window
-                results.heartbeats.add(heartbeat(c, kind, server, holders, DEFAULT_PING_MILLIS, c.heartbeatWindow));
-            }
             requireAlive(server);
         } finally {
             holders.close();
@@ -404,19 +402,21 @@ public final class BenchMain {
     }
 
     /**
-     * What heartbeats cost the Jetty server: its CPU while the largest count of idle connections is held, with
-     * heartbeats off and at a short interval (each on a fresh server), to go with the default interval's figure
-     * from the idle series.
+     * What heartbeats cost the Jetty server: its CPU while the largest count of idle connections is held and
+     * nothing else happens, each on a fresh server: heartbeats off (the baseline), at a short interval (to make
+     * the cost visible) and at the default interval. The window starts once every connection had its first ping
+     * (one interval after they opened; with {@code --quick}, after the short settle only).
      */
     static void heartbeats(Config c, Results results, Agent.Kind kind) {
         if (c.idle.length == 0) return;
-        for (int interval : new int[] {0, c.shortPingMillis}) {
+        for (int interval : new int[] {0, c.shortPingMillis, DEFAULT_PING_MILLIS}) {
             ServerProcess server = startServer(c, "jetty", List.of("--ping-interval", Integer.toString(interval)));
             Holders holders = new Holders(c, kind, server);
             try {
                 holders.holdUpTo(c.largestIdle());
-                sleep(c.settle);
-                results.heartbeats.add(heartbeat(c, kind, server, holders, interval, c.shortHeartbeatWindow));
+                sleep(c.quick ? c.settle : Duration.ofMillis(Math.max(c.settle.toMillis(), interval)));
+                Duration window = interval == DEFAULT_PING_MILLIS ? c.heartbeatWindow : c.shortHeartbeatWindow;
+                results.heartbeats.add(heartbeat(c, kind, server, holders, interval, window));
             } finally {
                 holders.close();
                 close(server);

@@ -68,6 +68,11 @@ final class Proc {
         return v.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(v);
     }
 
+    /** The 1-minute load average (/proc/loadavg): runnable threads, all processes; far above the cores, figures mean little. */
+    static double loadAverage() {
+        return Double.parseDouble(read(Path.of("/proc/loadavg")).split(" ")[0]);
+    }
+
     static long self() {
         return ProcessHandle.current().pid();
     }

@@ -71,7 +71,7 @@ final class Report {
                 .append(took.toSeconds()).append(" s). All servers ran on this machine in this one run, driven over 127.0.0.1 by ")
                 .append(gens.size() == 2 ? "both load generators" : "the " + gens.get(0) + " load generator")
                 .append(". How each figure is measured, and what limits it: bench/README.md.\n\n");
-        setup(md, c);
+        setup(md, c, r);
 
         int size = c.connections;
         int judgedFanOut = judgedSize(c.fanOut);
@@ -157,9 +157,11 @@ final class Report {
         return md.toString();
     }
 
-    private static void setup(StringBuilder md, BenchMain.Config c) {
+    private static void setup(StringBuilder md, BenchMain.Config c, Results r) {
         md.append("| | |\n|---|---|\n");
         md.append("| machine | ").append(machine()).append(" |\n");
+        md.append("| load average (1 min), start / end of the run | ").append(fmt(r.loadAtStart, 1)).append(" / ")
+                .append(fmt(Proc.loadAverage(), 1)).append(" (above the core count, other work shared the machine) |\n");
         String jar = c.display(c.jettyJar);
         String nice = c.serverNice == 0 ? "" : "nice -n " + c.serverNice + " ";
         String flags = String.join(" ", c.jettyJvmFlags) + (c.jettyJvmFlags.isEmpty() ? "" : " ");
@@ -180,8 +182,8 @@ final class Report {
                 .append(c.rounds).append(" measured rounds per size |\n");
         md.append("| idle | ").append(Arrays.toString(c.idle)).append(" connections, held by generator processes of up to ")
                 .append(String.format(Locale.ROOT, "%,d", c.perProcess)).append(" each; heartbeats: default ").append(BenchMain.DEFAULT_PING_MILLIS / 1000)
-                .append(" s over ").append(c.heartbeatWindow.toSeconds()).append(" s, ").append(c.shortPingMillis).append(" ms and off over ")
-                .append(c.shortHeartbeatWindow.toSeconds()).append(" s |\n");
+                .append(" s over ").append(fmt(c.heartbeatWindow.toMillis() / 1e3, 1)).append(" s, ").append(c.shortPingMillis)
+                .append(" ms and off over ").append(fmt(c.shortHeartbeatWindow.toMillis() / 1e3, 1)).append(" s |\n");
         md.append("| priority | ").append(c.serverNice == 0 ? "servers and load generators alike"
                 : "servers " + c.serverNice + " `nice` steps below the load generators").append(" |\n\n");
     }
@@ -234,7 +236,7 @@ final class Report {
         md.append("\n## Heartbeats (Jetty)\n\n| idle connections | generator | ping interval | window | server CPU | CPU s per 1,000 connections per minute |"
                 + " pongs | held at the end |\n|---:|---|---:|---:|---:|---:|---:|---:|\n");
         for (Results.HeartbeatPoint p : r.heartbeats) {
-            md.append(String.format(Locale.ROOT, "| %,d | %s | %s | %.0f s | %.3f s | %.4f | %,d | %,d |%n", p.connections(), p.generator(),
+            md.append(String.format(Locale.ROOT, "| %,d | %s | %s | %.1f s | %.3f s | %.4f | %,d | %,d |%n", p.connections(), p.generator(),
                     p.pingIntervalMillis() == 0 ? "off" : p.pingIntervalMillis() + " ms", p.seconds(), p.serverCpuSeconds(),
                     p.cpuSecondsPerThousandPerMinute(), p.pongs(), p.held()));
         }

@@ -38,6 +38,8 @@ final class Results {
         double cpuSecondsPerThousandPerMinute() { return serverCpuSeconds / (connections / 1000.0) / (seconds / 60.0); }
     }
 
+    /** The machine's 1-minute load average when the run started (NaN unless set). */
+    double loadAtStart = Double.NaN;
     final List<CallPoint> calls = new ArrayList<>();
     final List<FanOutPoint> fanOut = new ArrayList<>();
     final List<IdlePoint> idle = new ArrayList<>();
