@@ -69,11 +69,14 @@ class ElasticPoolTest {
         pool = new ElasticPool(1, 50, stopped);
         CountDownLatch release = new CountDownLatch(1);
         blocked(6, release);
-        for (int i = 0; i < 20 && pool.getActiveCount() < 6; i++) {
-            pool.check();
-            Thread.sleep(20); // the new thread takes a queued task
+        pool.check(); // a reading
+        for (int threads = 2; threads <= 6; threads++) {
+            pool.check(); // still stuck: one more thread, which takes a queued task
+            int expected = threads;
+            Poll.until("one more thread running a queued task, " + expected + " in all", Duration.ofSeconds(5),
+                    () -> pool.getActiveCount() == expected);
         }
-        assertThat(pool.getActiveCount()).as("one more thread per stuck check").isEqualTo(6);
+        assertThat(pool.getQueue()).as("every task has a thread").isEmpty();
         for (int i = 0; i < 5; i++) pool.check(); // nothing waits: the size goes back to the floor
         assertThat(pool.getMaximumPoolSize()).isEqualTo(1);
 
