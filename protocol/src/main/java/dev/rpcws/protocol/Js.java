@@ -28,7 +28,10 @@ public final class Js {
         if (v.isTextual()) return v.textValue();
         if (v.isNull()) return "null";
         if (v.isBoolean()) return Boolean.toString(v.booleanValue());
-        if (v.isNumber()) return JsNumbers.format(v.doubleValue());
+        if (v.isNumber()) {
+            double d = v.doubleValue(); // JSON.parse reads a literal beyond the doubles as an infinity
+            return Double.isInfinite(d) ? (d > 0 ? "Infinity" : "-Infinity") : JsNumbers.format(d);
+        }
         if (v.isObject()) return "[object Object]";
         StringBuilder out = new StringBuilder(); // arrays: elements joined by ",", null elements empty
         for (int i = 0; i < v.size(); i++) {

@@ -24,6 +24,9 @@ class JsTest {
         assertThat(Js.string(Json.parse("true"))).isEqualTo("true");
         assertThat(Js.string(Json.parse("{\"a\":1}"))).isEqualTo("[object Object]");
         assertThat(Js.string(Json.parse("[1,[2,null],\"x\"]"))).isEqualTo("1,2,,x");
+        // JSON.parse reads a literal beyond the doubles as an infinity, which String() spells out (found by the fuzzer)
+        assertThat(Js.string(Json.parse("1e400"))).isEqualTo("Infinity");
+        assertThat(Js.string(Json.parse("[-1e400,1e400]"))).isEqualTo("-Infinity,Infinity");
     }
 
     @Test
