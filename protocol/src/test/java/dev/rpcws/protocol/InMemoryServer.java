@@ -39,14 +39,17 @@ final class InMemoryServer implements CompatFixture.Target {
         return new Connection(of(namespace), socketId == null ? UUID.randomUUID().toString() : socketId);
     }
 
-    /** A connection to a URL's path and query: the path is the namespace ({@code /} when empty), {@code socket_id} the id. */
+    /**
+     * A connection to a URL's path and query: the path is the namespace ({@code /} when empty), {@code socket_id}
+     * the id (its first value when repeated, as the Jetty server takes it: deviation D15).
+     */
     Connection connect(String pathAndQuery) {
         int q = pathAndQuery.indexOf('?');
         String path = q < 0 ? pathAndQuery : pathAndQuery.substring(0, q);
         String socketId = null;
         if (q >= 0) {
             for (String pair : pathAndQuery.substring(q + 1).split("&")) {
-                if (pair.startsWith("socket_id=")) socketId = pair.substring("socket_id=".length());
+                if (pair.startsWith("socket_id=") && socketId == null) socketId = pair.substring("socket_id=".length());
             }
         }
         return connect(path.isEmpty() ? "/" : path, socketId);
