@@ -3,6 +3,7 @@ package dev.rpcws.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rpcws.protocol.EventParams;
 import dev.rpcws.protocol.MethodHandler;
+import dev.rpcws.protocol.Peer;
 import dev.rpcws.protocol.RequestProcessor;
 import dev.rpcws.protocol.Wire;
 import dev.rpcws.server.admin.AdminApi;
@@ -59,6 +60,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 
 /**
@@ -82,7 +84,8 @@ public final class RpcServer implements AutoCloseable {
     private static final int MAX_THREADS = 200;
 
     private final ServerOptions options;
-    private final RequestProcessor processor;
+    /** The protocol core, as connections reach it (see the package-private constructor). */
+    private final BiFunction<String, Peer, CompletableFuture<JsonNode>> core;
     private final Metrics metrics = new Metrics();
     private final Map<String, Namespace> namespaces = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler;
@@ -100,8 +103,17 @@ public final class RpcServer implements AutoCloseable {
     private UpgradePolicy upgradePolicy;
 
     public RpcServer(ServerOptions options) {
+        this(options, UnaryOperator.identity());
+    }
+
+    /**
+     * A seam for tests in this package, not API: connections reach the protocol core through {@code wrapCore}
+     * applied to it, so a test can put a defect back around the core and prove that its checks find it
+     * (the differential fuzzer's AuthBypassMutationTest reintroduces an authentication bypass this way).
+     */
+    RpcServer(ServerOptions options, UnaryOperator<BiFunction<String, Peer, CompletableFuture<JsonNode>>> wrapCore) {
         this.options = options;
-        this.processor = new RequestProcessor(options.maxBatch());
+        this.core = wrapCore.apply(new RequestProcessor(options.maxBatch())::process);
         this.host = new Host();
         ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "rpcws-timers");
@@ -381,7 +393,7 @@ public final class RpcServer implements AutoCloseable {
         private final Limits limits = new Limits(options.maxInFlight(), options.maxQueuedBytes(), options.maxFailedLogins(),
                 options.pingInterval(), options.pongTimeout());
 
-        @Override public RequestProcessor processor() { return processor; }
+        @Override public CompletableFuture<JsonNode> process(String message, Peer peer) { return core.apply(message, peer); }
         @Override public Executor handlerExecutor() { return handlerExecutor; }
         @Override public ScheduledExecutorService scheduler() { return scheduler; }
         @Override public Limits limits() { return limits; }

@@ -25,7 +25,14 @@ public final class InProcessJetty implements ServerUnderTest {
 
     /** As above, with {@code configure} run on the server (after the fixture, before start). */
     public static InProcessJetty start(UnaryOperator<ServerOptions.Builder> options, Consumer<RpcServer> configure) {
-        RpcServer server = new RpcServer(options.apply(ServerOptions.builder().port(0).adminPort(0)).build());
+        return start(new RpcServer(options.apply(ServerOptions.builder().port(0).adminPort(0)).build()), configure);
+    }
+
+    /**
+     * Starts a server built by the caller (e.g. through RpcServer's package-private test seam) with the compat
+     * fixture, after {@code configure}; its options should put both ports at 0.
+     */
+    static InProcessJetty start(RpcServer server, Consumer<RpcServer> configure) {
         CompatFixture.install(server);
         configure.accept(server);
         try {

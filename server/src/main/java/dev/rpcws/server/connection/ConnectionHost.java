@@ -1,9 +1,10 @@
 package dev.rpcws.server.connection;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.rpcws.protocol.RequestProcessor;
+import dev.rpcws.protocol.Peer;
 import dev.rpcws.server.limits.Limits;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -11,7 +12,8 @@ import java.util.concurrent.ScheduledExecutorService;
 public interface ConnectionHost {
     // ---- what connections use ----
 
-    RequestProcessor processor();
+    /** Processes one message of {@code peer} by the protocol's rules: the reply, or null when none is due. */
+    CompletableFuture<JsonNode> process(String message, Peer peer);
 
     /** Runs frame tasks (and with them the method handlers). */
     Executor handlerExecutor();

@@ -175,7 +175,7 @@ public final class RpcConnection implements FrameHandler, Peer, Subscriber {
      */
     boolean process(String text) {
         try {
-            CompletableFuture<JsonNode> reply = host.processor().process(text, this);
+            CompletableFuture<JsonNode> reply = host.process(text, this);
             if (reply.isDone() && !reply.isCompletedExceptionally()) return answered(reply.join(), true);
             reply.whenComplete((r, failure) -> {
                 if (failure == null) answered(r, false);
