@@ -3,8 +3,9 @@
 # (npm ci, exact lock: rpc-websockets 10.0.1 and, as rpc-websockets-legacy, 7.7.0) and of the bench's ws load
 # generator (bench/node: ws, hdr-histogram-js), a Python virtualenv for
 # clients-python, and Debian's chromium for the browser column of the interop matrix. Maven dependencies,
-# Playwright included, come with ./mvnw; the suite tells Playwright never to download a browser and to run its
-# driver on the system node (features/.../drivers/BrowserDriver.java).
+# Playwright included, come with ./mvnw; the suite tells Playwright never to download a browser, and Playwright
+# runs its driver on the Node.js its own jar carries (features/.../drivers/BrowserDriver.java), so the system's
+# node only runs the agents and the reference server (Node 18 or newer).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -9,7 +9,6 @@ import com.microsoft.playwright.Playwright;
 import com.sun.net.httpserver.HttpServer;
 import dev.rpcws.protocol.Json;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -97,13 +96,14 @@ public final class BrowserDriver implements ClientDriver, AutoCloseable {
         return (toNanos - fromNanos) / 1_000_000;
     }
 
-    /** No browser download; the driver runs on the system node when there is one, else on the node it ships. */
+    /**
+     * No browser download (Debian's chromium is used), and Playwright's driver runs on the Node.js that its
+     * driver-bundle jar carries for this platform, never on the system's: Playwright 1.62's driver needs Node 20
+     * or newer, and Debian bookworm's nodejs is 18.
+     */
     private static Map<String, String> playwrightEnv() {
         Map<String, String> env = new HashMap<>();
         env.put("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
-        String path = System.getenv().getOrDefault("PATH", "");
-        Arrays.stream(path.split(File.pathSeparator)).map(dir -> Path.of(dir, "node")).filter(Files::isExecutable).findFirst()
-                .ifPresent(node -> env.put("PLAYWRIGHT_NODEJS_PATH", node.toString()));
         return env;
     }
 
