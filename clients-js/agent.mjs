@@ -63,7 +63,7 @@ const clients = new Map();
 let nextClientNumber = 1;
 
 const routes = [
-  ['GET', /^\/health$/, () => ({ status: 'ok', language: 'node', library: LIBRARY })],
+  ['GET', /^\/health$/, () => ({ status: 'ok', language: 'node', library: LIBRARY, runtime: `Node ${process.version}` })],
   ['POST', /^\/clients$/, createClient],
   ['POST', /^\/clients\/([^/]+)\/call$/, (hosted, body) => {
     const method = requireString(body, 'method');

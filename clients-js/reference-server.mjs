@@ -102,7 +102,7 @@ const admin = http.createServer(async (req, res) => {
   const expectedMethod = ADMIN_ENDPOINTS[url.pathname];
   if (req.method !== expectedMethod) return reply(res, 405, { error: `use ${expectedMethod}` });
   try {
-    if (url.pathname === '/health') return reply(res, 200, { status: 'ok', server: 'node' });
+    if (url.pathname === '/health') return reply(res, 200, { status: 'ok', server: 'node', runtime: `Node ${process.version}` });
     if (url.pathname === '/admin/connections') {
       return reply(res, 200, Object.keys(server.of(namespace ?? '/').connected()));
     }

@@ -9,19 +9,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-echo "== clients-js: npm ci"
-(cd clients-js && npm ci --no-audit --no-fund --loglevel=error)
+echo "== setup: npm ci in clients-js and bench/node, the Python virtualenv of clients-python, Chromium"
+(cd clients-js && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+(cd bench/node && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 
-echo "== bench/node (the ws load generator): npm ci"
-(cd bench/node && npm ci --no-audit --no-fund --loglevel=error)
-
-echo "== clients-python: virtualenv + pip"
 if [ ! -x clients-python/.venv/bin/python ]; then
   python3 -m venv clients-python/.venv
 fi
 clients-python/.venv/bin/python -m pip install --quiet --disable-pip-version-check -e "clients-python[test]"
 
-echo "== chromium (the browser column)"
 if [ ! -x /usr/bin/chromium ]; then
   if [ "$(id -u)" -eq 0 ]; then as_root=(); elif sudo -n true 2>/dev/null; then as_root=(sudo -n); else
     echo "Debian's chromium package is missing and this user cannot install it: apt-get install chromium" >&2

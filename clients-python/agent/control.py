@@ -15,6 +15,7 @@ import asyncio
 import itertools
 import json
 import logging
+import platform
 import signal
 import ssl
 import sys
@@ -166,7 +167,8 @@ class Agent:
     async def handle(self, method: str, path: str, query: dict[str, str], body: Any) -> Any:
         parts = [p for p in path.split("/") if p]
         if (method, parts) == ("GET", ["health"]):
-            return {"status": "ok", "language": "python", "library": _library(self._flavour)}
+            return {"status": "ok", "language": "python", "library": _library(self._flavour),
+                    "runtime": f"Python {platform.python_version()}"}
         if (method, parts) == ("POST", ["clients"]):
             return await self.create(_object(body))
         if len(parts) < 2 or parts[0] != "clients":

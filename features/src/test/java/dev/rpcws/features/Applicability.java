@@ -1,5 +1,7 @@
 package dev.rpcws.features;
 
+import dev.rpcws.features.report.Run;
+
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
@@ -44,6 +46,11 @@ public final class Applicability {
                     "only browsers drop binary frames; this client reads them as JSON too"));
 
     private Applicability() {}
+
+    /** The Cucumber tag expression of the scenarios a run executes. */
+    public static String tags(Run run) {
+        return run.perServer() ? "@per-server" : "not @per-server";
+    }
 
     /** Why a scenario with these tags does not apply to this run, or {@code null} when it does. */
     public static String reasonNotApplicable(Collection<String> tags, Run run) {

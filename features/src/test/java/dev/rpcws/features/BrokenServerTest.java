@@ -1,5 +1,7 @@
 package dev.rpcws.features;
 
+import dev.rpcws.features.report.Run;
+import dev.rpcws.features.report.ScenarioResult;
 import dev.rpcws.protocol.RpcException;
 import dev.rpcws.server.RpcServer;
 import org.junit.jupiter.api.AfterAll;

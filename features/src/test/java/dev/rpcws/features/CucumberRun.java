@@ -1,5 +1,9 @@
 package dev.rpcws.features;
 
+import dev.rpcws.features.report.MatrixRecorder;
+import dev.rpcws.features.report.Run;
+import dev.rpcws.features.report.ScenarioResult;
+
 import java.nio.file.Path;
 import java.util.List;
 
@@ -18,14 +22,13 @@ final class CucumberRun {
     static List<ScenarioResult> execute(Run run, String reportPrefix) {
         System.setProperty("cucumber.publish.quiet", "true");
         Interop.begin(run);
-        MatrixRecorder.drain();
-        String name = reportPrefix + (run.perServer() ? "per-server" : run.client()) + "-x-" + run.server();
+        MatrixRecorder.start(run);
         String[] argv = {
                 "--glue", "dev.rpcws.features.steps",
                 "--plugin", MatrixRecorder.class.getName(),
-                "--plugin", "html:" + REPORTS.resolve("cucumber").resolve(name + ".html"),
+                "--plugin", "html:" + REPORTS.resolve("cucumber").resolve(reportPrefix + run.reportName() + ".html"),
                 "--plugin", "summary",
-                "--tags", run.perServer() ? "@per-server" : "not @per-server",
+                "--tags", Applicability.tags(run),
                 "--monochrome",
                 SCENARIOS.toString()};
         io.cucumber.core.cli.Main.run(argv, Thread.currentThread().getContextClassLoader());

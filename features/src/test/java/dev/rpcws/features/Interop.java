@@ -4,6 +4,7 @@ import dev.rpcws.features.drivers.AgentDriver;
 import dev.rpcws.features.drivers.BrowserDriver;
 import dev.rpcws.features.drivers.ClientDriver;
 import dev.rpcws.features.drivers.JavaDriver;
+import dev.rpcws.features.report.Run;
 import dev.rpcws.server.RpcServer;
 import dev.rpcws.server.ServerOptions;
 import dev.rpcws.server.fixture.CompatFixture;
@@ -15,6 +16,10 @@ import dev.rpcws.testkit.Repo;
 import dev.rpcws.testkit.ServerUnderTest;
 import dev.rpcws.testkit.TestCertificates;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.rpcws.protocol.Json;
+
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,6 +28,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -49,6 +56,20 @@ public final class Interop {
     private static volatile Supplier<RpcServer> jettyFactory = Interop::compatJetty;
 
     private Interop() {}
+
+    /** The clients of this matrix run: {@code -Drpcws.clients}, by default all of them. */
+    public static List<String> clients() {
+        return list("rpcws.clients", "java,node,python,node-legacy,browser");
+    }
+
+    /** The servers of this matrix run: {@code -Drpcws.servers}, by default all of them. */
+    public static List<String> servers() {
+        return list("rpcws.servers", "jetty,node");
+    }
+
+    private static List<String> list(String property, String fallback) {
+        return Arrays.stream(System.getProperty(property, fallback).split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
 
     static void begin(Run run) {
         current = run;
@@ -157,6 +178,41 @@ public final class Interop {
             throw new IllegalStateException("the Jetty server did not start", e);
         }
         return ServerUnderTest.inProcess("jetty", server.port(), server.adminPort(), server::close);
+    }
+
+    /** The commit under test: {@code -Drpcws.commit}, else git's short hash of this checkout, else "unknown". */
+    static String commit() {
+        String given = System.getProperty("rpcws.commit", "");
+        if (!given.isBlank()) return given;
+        try (LaunchedProcess git = LaunchedProcess.start("git-rev-parse", List.of("git", "rev-parse", "--short=12", "HEAD"), Repo.root(),
+                Pattern.compile("^([0-9a-f]{7,40})$"), Duration.ofSeconds(10))) {
+            return git.ready(1);
+        } catch (RuntimeException e) {
+            return "unknown (not a git checkout)";
+        }
+    }
+
+    /** The versions of what the reports name beside the clients: rpcws, the test JVM, Jetty, and each server that ran. */
+    static Map<String, String> versions(List<String> servers) {
+        Map<String, String> versions = new LinkedHashMap<>();
+        versions.put("rpcws", System.getProperty("rpcws.version", "unknown"));
+        versions.put("Java (the test JVM: the Java SDK and the rpcws server)",
+                Runtime.version() + " (" + System.getProperty("java.vendor", "?") + ")");
+        versions.put("Jetty", org.eclipse.jetty.util.Jetty.VERSION);
+        for (String name : servers) {
+            if (!name.equals("node")) continue;
+            URI health = URI.create("http://127.0.0.1:" + server(name).adminPort() + "/health");
+            try {
+                JsonNode h = Json.parse(HttpClient.newHttpClient().send(HttpRequest.newBuilder(health).build(),
+                        HttpResponse.BodyHandlers.ofString()).body());
+                versions.put("Node (the rpc-websockets reference server)", h.path("runtime").asText("unknown"));
+            } catch (IOException | Json.JsonSyntaxException e) {
+                versions.put("Node (the rpc-websockets reference server)", "unknown: " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return versions;
     }
 
     /** {@code -Drpcws.agents=container}: the Node and Python agents run in containers (Testcontainers). */

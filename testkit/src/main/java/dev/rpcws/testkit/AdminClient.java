@@ -47,6 +47,14 @@ public final class AdminClient {
         return send(HttpRequest.newBuilder(base.resolve("/metrics")).GET().build());
     }
 
+    /** One unlabelled metric's value from {@link #metrics()}, or 0 when the server does not report it. */
+    public long metric(String name) {
+        for (String line : metrics().split("\n")) {
+            if (line.startsWith(name + " ")) return Long.parseLong(line.substring(name.length() + 1).trim());
+        }
+        return 0;
+    }
+
     private static String body(String event, JsonNode[] args) {
         ObjectNode b = Json.object().put("event", event);
         ArrayNode a = b.putArray("args");

@@ -63,12 +63,12 @@ public final class RawClient implements AutoCloseable {
     }
 
     private static RawClient connect(WebSocketClient client, URI uri, List<String> subprotocols, Map<String, String> headers) {
-        ClientUpgradeRequest request = new ClientUpgradeRequest();
+        ClientUpgradeRequest request = new ClientUpgradeRequest(uri);
         if (!subprotocols.isEmpty()) request.setSubProtocols(subprotocols);
         headers.forEach(request::setHeader);
         Endpoint endpoint = new Endpoint();
         try {
-            return new RawClient(client.connect(endpoint, uri, request).get(10, TimeUnit.SECONDS), endpoint);
+            return new RawClient(client.connect(endpoint, request).get(10, TimeUnit.SECONDS), endpoint);
         } catch (Exception e) {
             throw new IllegalStateException("cannot connect to " + uri + ": " + e, e);
         }

@@ -24,10 +24,12 @@ public final class AgentDriver implements ClientDriver {
     private final String runtime;
     private final URI control;
 
-    public AgentDriver(String language, String runtime, URI control) {
+    /** {@code where}: how the agent runs ("local process", "container"); its library and runtime come from its /health. */
+    public AgentDriver(String language, String where, URI control) {
         this.language = language;
-        this.runtime = runtime;
         this.control = control;
+        JsonNode health = get("/health");
+        this.runtime = where + ", " + health.path("library").asText("?") + ", " + health.path("runtime").asText("?");
     }
 
     @Override public String language() { return language; }

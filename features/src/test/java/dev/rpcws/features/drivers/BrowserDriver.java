@@ -23,6 +23,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Stream;
 
 /**
@@ -51,7 +52,8 @@ public final class BrowserDriver implements ClientDriver, AutoCloseable {
         this.profile = profile;
         this.browser = browser;
         this.page = page;
-        this.runtime = "headless Chromium " + browser.browser().version();
+        this.runtime = "headless Chromium " + browser.browser().version() + ", driven through Playwright "
+                + Objects.requireNonNullElse(Playwright.class.getPackage().getImplementationVersion(), "(version unknown)");
     }
 
     /** Serves the page from {@code clientsJs} on 127.0.0.1, starts Chromium and opens the page. */

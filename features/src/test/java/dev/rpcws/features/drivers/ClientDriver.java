@@ -15,7 +15,7 @@ public interface ClientDriver {
     /** {@code java}, {@code node}, {@code node-legacy}, {@code python} or {@code browser}. */
     String language();
 
-    /** Where the library runs: {@code in-process}, {@code local process}, {@code container} or the browser's name. */
+    /** Where and on what the library runs, for the reports: "local process, rpc-websockets 10.0.1, Node v20.20.2". */
     String runtime();
 
     /**

@@ -33,7 +33,7 @@ public final class JavaDriver implements ClientDriver {
     private static final Duration OPERATION_LIMIT = Duration.ofSeconds(30);
 
     @Override public String language() { return "java"; }
-    @Override public String runtime() { return "in-process"; }
+    @Override public String runtime() { return "in the test JVM, Java " + Runtime.version(); }
 
     @Override public ClientSession connect(URI url, ObjectNode options) {
         Session s = new Session();

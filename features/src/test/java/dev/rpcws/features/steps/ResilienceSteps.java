@@ -50,10 +50,10 @@ public final class ResilienceSteps {
     @When("the server has pinged it {int} times")
     public void serverPinged(int times) {
         long start = System.nanoTime();
-        long pongs = metric("rpcws_pongs_received_total");
+        long pongs = context.server().admin().metric("rpcws_pongs_received_total");
         Duration idle = Interop.PING_INTERVAL.multipliedBy(times);
         Poll.until(times + " ping intervals with pongs", idle.plusSeconds(5),
-                () -> System.nanoTime() - start >= idle.toNanos() && metric("rpcws_pongs_received_total") - pongs >= times);
+                () -> System.nanoTime() - start >= idle.toNanos() && context.server().admin().metric("rpcws_pongs_received_total") - pongs >= times);
     }
 
     @Then("the client is still connected")
@@ -139,12 +139,5 @@ public final class ResilienceSteps {
     public void pendingFails(int ms) throws Exception {
         JsonNode out = context.pending.get(ms, TimeUnit.MILLISECONDS);
         assertThat(out.path("error").path("kind").asText()).as("pending call -> " + out).isEqualTo("connection");
-    }
-
-    private long metric(String name) {
-        for (String line : context.server().admin().metrics().split("\n")) {
-            if (line.startsWith(name + " ")) return Long.parseLong(line.substring(name.length() + 1).trim());
-        }
-        return 0;
     }
 }
