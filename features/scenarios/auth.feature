@@ -1,6 +1,7 @@
 Feature: Login, protected methods and protected events
-  A client logs in with rpc.login; protected methods and events are refused until it has. Login belongs to
-  one connection only.
+  A client logs in with a user name and password; protected methods and events are refused until it has.
+  A login belongs to one connection only.
+  The words used here are explained in features/scenarios/README.md.
 
   Background:
     Given a client connected to the server
@@ -22,7 +23,7 @@ Feature: Login, protected methods and protected events
 
   Scenario: A protected event needs a login
     When the client subscribes to "secretNews"
-    Then the call fails with error -32606 "Event forbidden" and no data
+    Then the subscription is refused with error -32606 "Event forbidden" and no data
     When the client logs in as "foo" with password "bar"
     And the client subscribes to "secretNews"
     Then the subscription is confirmed
@@ -36,7 +37,7 @@ Feature: Login, protected methods and protected events
     Then Alice can call "cryptic" and get "boohoo"
     And Bob's call of "cryptic" fails with error -32605 "Method forbidden"
 
-  Scenario: A bare error value reaches the client as it was sent
+  Scenario: An error that is a bare text, not an error object, reaches the client as it was sent
     Given Alice is connected to the server
     And Bob is connected to the server
     When Alice logs in as "foo" with password "bar"

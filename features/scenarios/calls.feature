@@ -1,6 +1,7 @@
 Feature: Calls
   A client calls a method on the server and gets back its result, or the server's error exactly as the
   server sent it.
+  The words used here are explained in features/scenarios/README.md.
 
   Background:
     Given a client connected to the server

@@ -1,6 +1,7 @@
 Feature: Events
   A client subscribes to events the server declared; the server sends each event to its subscribers only,
   in the subscriber's namespace.
+  The words used here are explained in features/scenarios/README.md.
 
   Background:
     Given a client connected to the server
@@ -30,9 +31,9 @@ Feature: Events
     And the server emits "newsUpdate" with ["late"]
     Then the client receives no "newsUpdate" event
 
-  Scenario: Subscribing to an unknown event is reported
+  Scenario: Subscribing to an unknown event is refused
     When the client subscribes to "noSuchEvent"
-    Then the subscription reports "provided event invalid"
+    Then the subscription is refused with the status "provided event invalid"
 
   Scenario: Only subscribers receive an event
     Given Alice is connected to the server
@@ -57,4 +58,4 @@ Feature: Events
   Scenario: An event of another namespace cannot be subscribed to
     Given Alice is connected to the "/chat" namespace
     When Alice subscribes to "newsUpdate"
-    Then the subscription reports "provided event invalid"
+    Then the subscription is refused with the status "provided event invalid"

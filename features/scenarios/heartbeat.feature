@@ -2,6 +2,7 @@ Feature: Heartbeats
   The Jetty server pings every connection (here every 250 ms, giving up after 500 ms of silence); every
   client answers, so idle connections stay up, and a client that stops reading is dropped. The Java and
   Python clients ping too, and notice a server that stopped answering.
+  The words used here are explained in features/scenarios/README.md.
 
   @server-heartbeat
   Scenario: An idle client answers the server's pings and stays connected

@@ -1,11 +1,12 @@
 Feature: Notifications from the client
-  A notification is a call that wants no reply. The server runs it and answers nothing; only requests it
+  A notification is a call that wants no answer. The server runs it and answers nothing; only requests it
   refuses outright get an error, with a null id, which clients ignore.
+  The words used here are explained in features/scenarios/README.md.
 
   Background:
     Given a client connected to the server
 
-  Scenario: A notification is sent without waiting for a reply
+  Scenario: A notification is sent without waiting for an answer
     When the client notifies "sum" with [1, 2]
     Then the notification was sent
     And the client can still call "sum" with [2, 3] and get 5

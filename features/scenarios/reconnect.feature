@@ -2,6 +2,7 @@ Feature: Reconnecting after a server restart
   When the server goes away, the Java and Python clients fail pending calls at once, reconnect, log in
   again and re-subscribe before telling the application. The npm Client reconnects too, but keeps
   nothing: that is its canonical behaviour, stated here as such.
+  The words used here are explained in features/scenarios/README.md.
 
   @restores-state
   Scenario: The client restores its login and subscriptions after a restart

@@ -3,6 +3,7 @@ Feature: Security: TLS, allowed origins, tokens and login limits
   The secure Jetty server of this run speaks wss:// with a certificate from a test CA made for the run, lets
   browsers in only from https://app.example, wants a bearer token at the handshake ("s3cret" names alice),
   and closes a connection after 5 failed logins.
+  The words used here are explained in features/scenarios/README.md.
 
   Scenario: A client with a valid token talks over wss://
     Given a client connected over TLS with the token "s3cret"

@@ -1,12 +1,13 @@
 @per-server
 Feature: The wire, frame by frame
   Requests no client library would send, written as raw WebSocket frames: the server must answer exactly as
-  rpc-websockets 10.0.1 does.
+  the reference, rpc-websockets 10.0.1, does.
+  The words used here are explained in features/scenarios/README.md.
 
   Background:
     Given a raw WebSocket connection to the server
 
-  Scenario: A batch gets one reply, in request order, without the notifications
+  Scenario: A batch gets one answer, in request order, without the notifications
     When it sends
       """
       [{"jsonrpc":"2.0","method":"sum","params":[1,2],"id":"b1"},{"jsonrpc":"2.0","method":"sum","params":[3,4]},{"jsonrpc":"2.0","method":"nope","id":"b3"},{"jsonrpc":"2.0","method":"greet","id":"b4"}]
@@ -27,7 +28,7 @@ Feature: The wire, frame by frame
     When it sends "{\"jsonrpc\": \"2.0\", \"foo}"
     Then it receives a parse error
 
-  Scenario: Falsy ids make a call a notification
+  Scenario: A call with the id 0 counts as a notification and gets no answer
     When it sends
       """
       {"jsonrpc":"2.0","method":"sum","params":[1,1],"id":0}
@@ -54,7 +55,7 @@ Feature: The wire, frame by frame
       {"jsonrpc":"2.0","error":{"code":-32600,"message":"Invalid Request","data":"Invalid JSON RPC version"},"id":21}
       """
 
-  Scenario: Subscribing twice is reported, and rpc.on answers even without an id
+  Scenario: Subscribing twice is answered with a status saying so, and rpc.on answers even without an id
     When it sends
       """
       {"jsonrpc":"2.0","method":"rpc.on","params":["newsUpdate","nope"],"id":3}
@@ -72,7 +73,7 @@ Feature: The wire, frame by frame
       {"jsonrpc":"2.0","result":{"newsUpdate":"socket has already been subscribed to event"},"id":null}
       """
 
-  Scenario: A binary request gets a text reply
+  Scenario: A binary request gets a text answer
     When it sends as binary
       """
       {"jsonrpc":"2.0","method":"sum","params":[2,2],"id":40}

@@ -168,8 +168,14 @@ public final class ClientSteps {
         assertThat(out.get("result").path(context.lastSubscribed).asText()).as("status in " + out).isEqualTo("ok");
     }
 
-    @Then("the subscription reports {string}")
-    public void subscriptionReports(String status) {
+    @Then("the subscription is refused with error {int} {string} and no data")
+    public void subscriptionRefusedWithError(int code, String message) {
+        failsWithoutData(code, message);
+    }
+
+    /** A status other than "ok" for the event subscribed to. */
+    @Then("the subscription is refused with the status {string}")
+    public void subscriptionRefusedWithStatus(String status) {
         JsonNode out = context.outcome;
         // The npm Client resolves with the status map; the rpcws clients fail with the status (deviation C4).
         String reported = out.has("result") ? out.get("result").path(context.lastSubscribed).asText() : out.path("error").path("status").asText();

@@ -1,15 +1,14 @@
 package dev.rpcws.features.steps;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.rpcws.features.Applicability;
 import dev.rpcws.features.Interop;
+import dev.rpcws.protocol.Json;
 import io.cucumber.java.After;
 import io.cucumber.java.Before;
 import io.cucumber.java.ParameterType;
 import io.cucumber.java.Scenario;
 import org.opentest4j.TestAbortedException;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.rpcws.protocol.Json;
 
 public final class Hooks {
     private final ScenarioContext context;
@@ -36,8 +35,8 @@ public final class Hooks {
         return Json.parse(text);
     }
 
-    /** Who acts: "the client" (the run's language), a named client ("Alice"), or a client of a named language. */
-    @ParameterType(name = "actor", value = "the client|the Java client|the Node client|the Python client|[A-Z][a-z]+")
+    /** Who acts: "the client" (the client of the run) or a named client ("Alice"). */
+    @ParameterType(name = "actor", value = "the client|[A-Z][a-z]+")
     public String actor(String name) {
         return name;
     }
