@@ -1,3 +1,4 @@
+@also-compressed
 Feature: What a browser needs from the server
   The rpc-websockets client in a web page drops every binary frame it receives: the browser hands binary data
   to the page in a form the client cannot read. A server that answered in binary would leave every call in a

@@ -1,3 +1,4 @@
+@also-compressed
 Feature: Calls
   A client calls a method on the server and gets back its result, or the server's error exactly as the
   server sent it.

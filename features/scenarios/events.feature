@@ -1,3 +1,4 @@
+@also-compressed
 Feature: Events
   A client subscribes to events the server declared; the server sends each event to its subscribers only,
   in the subscriber's namespace.

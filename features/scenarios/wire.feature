@@ -1,7 +1,8 @@
-@per-server
+@per-server @also-compressed
 Feature: The wire, frame by frame
   Requests no client library would send, written as raw WebSocket frames: the server must answer exactly as
-  the reference, rpc-websockets 10.0.1, does.
+  the reference, rpc-websockets 10.0.1, does. The connection offers compression, as browsers do: against the
+  server with compression on, every frame both ways is compressed.
   The words used here are explained in features/scenarios/README.md.
 
   Background:
@@ -71,6 +72,16 @@ Feature: The wire, frame by frame
     Then it receives
       """
       {"jsonrpc":"2.0","result":{"newsUpdate":"socket has already been subscribed to event"},"id":null}
+      """
+
+  Scenario: A message sent in several frames is answered as a whole
+    When it sends in 3 fragments
+      """
+      {"jsonrpc":"2.0","method":"echo","params":["sent in three frames: héllo ✓"],"id":50}
+      """
+    Then it receives
+      """
+      {"jsonrpc":"2.0","result":["sent in three frames: héllo ✓"],"id":50}
       """
 
   Scenario: A binary request gets a text answer

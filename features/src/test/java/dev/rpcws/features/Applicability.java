@@ -22,12 +22,14 @@ public final class Applicability {
     private static final String BROWSER = "browser";
 
     private static final List<Rule> RULES = List.of(
-            new Rule("@server-heartbeat", r -> r.server().equals("jetty"), "the reference server never pings"),
-            new Rule("@secure-server", r -> r.server().equals("jetty"),
+            new Rule("@also-compressed", r -> !(r.server().equals(Interop.JETTY_DEFLATE) && r.client().equals("java")),
+                    "the Java SDK does not offer permessage-deflate, so it never talks compressed"),
+            new Rule("@server-heartbeat", Applicability::jetty, "the reference server never pings"),
+            new Rule("@secure-server", Applicability::jetty,
                     "the reference server has no TLS, origin or handshake-token options of its own"),
             new Rule("@secure-server", r -> !r.client().equals(BROWSER),
                     "a web page cannot choose the CA it trusts nor set handshake headers, and its Origin is its own page's"),
-            new Rule("@deviation-D1", r -> r.server().equals("jetty"),
+            new Rule("@deviation-D1", Applicability::jetty,
                     "the reference omits result for a method that returns nothing, and every client rejects that reply as malformed (deviation D1)"),
             new Rule("@deviation-D9", r -> r.server().equals("jetty"),
                     "the reference sends an exception's message to the client; rpcws keeps it in its log (deviation D9)"),
@@ -47,9 +49,18 @@ public final class Applicability {
 
     private Applicability() {}
 
-    /** The Cucumber tag expression of the scenarios a run executes. */
+    /**
+     * The Cucumber tag expression of the scenarios a run executes: client or per-server scenarios, and against
+     * the permessage-deflate server only the features tagged {@code @also-compressed}.
+     */
     public static String tags(Run run) {
-        return run.perServer() ? "@per-server" : "not @per-server";
+        String scenarios = run.perServer() ? "@per-server" : "not @per-server";
+        return run.server().equals(Interop.JETTY_DEFLATE) ? "@also-compressed and " + scenarios : scenarios;
+    }
+
+    /** The rpcws server, with or without compression. */
+    private static boolean jetty(Run run) {
+        return run.server().equals("jetty") || run.server().equals(Interop.JETTY_DEFLATE);
     }
 
     /** Why a scenario with these tags does not apply to this run, or {@code null} when it does. */

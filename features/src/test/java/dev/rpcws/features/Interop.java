@@ -47,6 +47,9 @@ public final class Interop {
     private static final Pattern AGENT_READY = Pattern.compile("listening control=(\\d+)");
     private static final Duration AGENT_START = Duration.ofSeconds(30);
 
+    /** The Jetty server with permessage-deflate on: the clients that offer compression talk compressed. */
+    public static final String JETTY_DEFLATE = "jetty-deflate";
+
     private static final Map<String, ServerUnderTest> SERVERS = new ConcurrentHashMap<>();
     private static final Map<String, ClientDriver> DRIVERS = new ConcurrentHashMap<>();
     private static final List<AutoCloseable> PROCESSES = new ArrayList<>();
@@ -64,7 +67,7 @@ public final class Interop {
 
     /** The servers of this matrix run: {@code -Drpcws.servers}, by default all of them. */
     public static List<String> servers() {
-        return list("rpcws.servers", "jetty,node");
+        return list("rpcws.servers", "jetty,node," + JETTY_DEFLATE);
     }
 
     private static List<String> list(String property, String fallback) {
@@ -99,7 +102,11 @@ public final class Interop {
 
     /** A server of the current kind for one scenario alone (restarts, freezes), as a process; 0 picks a port. */
     public static ProcessServer freshServer(int port) {
-        return current.server().equals("jetty") ? ProcessServer.jetty(port) : ProcessServer.node(port);
+        return switch (current.server()) {
+            case "jetty" -> ProcessServer.jetty(port);
+            case "node" -> ProcessServer.node(port);
+            default -> throw new IllegalStateException("no server process of its own for " + current.server());
+        };
     }
 
     /** The test CA and server certificate of this run, made once. */
@@ -161,8 +168,12 @@ public final class Interop {
 
     /** The compat fixture on a Jetty server with short heartbeats, in this JVM. */
     public static RpcServer compatJetty() {
+        return compatJetty(false);
+    }
+
+    private static RpcServer compatJetty(boolean perMessageDeflate) {
         RpcServer server = new RpcServer(ServerOptions.builder().port(0).adminPort(0)
-                .pingInterval(PING_INTERVAL).pongTimeout(PONG_TIMEOUT).build());
+                .pingInterval(PING_INTERVAL).pongTimeout(PONG_TIMEOUT).perMessageDeflate(perMessageDeflate).build());
         CompatFixture.install(server);
         return server;
     }
@@ -171,7 +182,7 @@ public final class Interop {
         String external = System.getProperty("rpcws." + name + ".ports");
         if (external != null) return externalServer(name, external);
         if (name.equals("node")) return ProcessServer.node(0);
-        RpcServer server = jettyFactory.get();
+        RpcServer server = name.equals(JETTY_DEFLATE) ? compatJetty(true) : jettyFactory.get();
         try {
             server.start();
         } catch (Exception e) {

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class Metrics {
     private final LongAdder open = new LongAdder();
     private final LongAdder opened = new LongAdder();
+    private final LongAdder compressed = new LongAdder();
     private final LongAdder frames = new LongAdder();
     private final LongAdder calls = new LongAdder();
     private final Map<Integer, LongAdder> errors = new ConcurrentHashMap<>();
@@ -23,7 +24,11 @@ public final class Metrics {
     private final LongAdder refused = new LongAdder();
     private final Map<String, LongAdder> upgradesRefused = new ConcurrentHashMap<>();
 
-    void connectionOpened() { open.increment(); opened.increment(); }
+    void connectionOpened(boolean compressedConnection) {
+        open.increment();
+        opened.increment();
+        if (compressedConnection) compressed.increment();
+    }
     void connectionClosed() { open.decrement(); }
     void frameReceived() { frames.increment(); }
     void eventDelivered() { events.increment(); }
@@ -52,6 +57,7 @@ public final class Metrics {
         StringBuilder out = new StringBuilder(1024);
         gauge(out, "rpcws_connections", "Open WebSocket connections.", open.sum());
         counter(out, "rpcws_connections_opened_total", "WebSocket connections accepted.", opened.sum());
+        counter(out, "rpcws_connections_compressed_total", "WebSocket connections that negotiated permessage-deflate.", compressed.sum());
         counter(out, "rpcws_connections_refused_total", "Upgrades refused at the connection limit.", refused.sum());
         header(out, "rpcws_upgrades_refused_total", "Upgrades refused by the origin allow-list or the handshake authenticator.", "counter");
         new TreeMap<>(upgradesRefused).forEach((reason, n) -> out.append("rpcws_upgrades_refused_total{reason=\"").append(reason).append("\"} ").append(n.sum()).append('\n'));

@@ -397,7 +397,7 @@ public final class RpcServer implements AutoCloseable {
         @Override public Executor handlerExecutor() { return handlerExecutor; }
         @Override public ScheduledExecutorService scheduler() { return scheduler; }
         @Override public Limits limits() { return limits; }
-        @Override public void opened() { metrics.connectionOpened(); }
+        @Override public void opened(boolean compressed) { metrics.connectionOpened(compressed); }
 
         @Override public void closed() {
             metrics.connectionClosed();

@@ -49,8 +49,8 @@ final class RawTcp implements AutoCloseable {
         return head.toString(StandardCharsets.US_ASCII);
     }
 
-    /** A frame from the server: its opcode and payload. */
-    record Frame(int opcode, byte[] payload) {
+    /** A frame from the server: whether it ends its message, its opcode, RSV1 (compressed, permessage-deflate), its payload. */
+    record Frame(boolean fin, int opcode, boolean compressed, byte[] payload) {
         String text() {
             return new String(payload, StandardCharsets.UTF_8);
         }
@@ -63,13 +63,21 @@ final class RawTcp implements AutoCloseable {
 
     /** Sends one masked frame; {@code fin} false leaves the message open for continuation frames (opcode 0). */
     void sendFrame(boolean fin, int opcode, byte[] payload) throws IOException {
-        ByteArrayOutputStream f = new ByteArrayOutputStream();
-        f.write((fin ? 0x80 : 0) | opcode);
+        sendFrame(fin, false, opcode, payload);
+    }
+
+    /** As above; {@code rsv1} marks the first frame of a compressed message (permessage-deflate). */
+    void sendFrame(boolean fin, boolean rsv1, int opcode, byte[] payload) throws IOException {
+        ByteArrayOutputStream f = new ByteArrayOutputStream(payload.length + 14);
+        f.write((fin ? 0x80 : 0) | (rsv1 ? 0x40 : 0) | opcode);
         if (payload.length < 126) f.write(0x80 | payload.length);
-        else {
+        else if (payload.length <= 0xffff) {
             f.write(0x80 | 126);
             f.write(payload.length >>> 8);
             f.write(payload.length & 0xff);
+        } else {
+            f.write(0x80 | 127);
+            for (int shift = 56; shift >= 0; shift -= 8) f.write((int) ((long) payload.length >>> shift) & 0xff);
         }
         byte[] mask = {1, 2, 3, 4};
         f.write(mask);
@@ -88,14 +96,29 @@ final class RawTcp implements AutoCloseable {
         }
     }
 
-    /** The next frame from the server (unmasked, at most 64 KiB), or null when the socket ends. */
+    /** The next frame from the server (unmasked), or null when the socket ends. */
     Frame nextFrame() throws IOException {
         int b0 = in.read();
         if (b0 < 0) return null;
-        int len = in.read() & 0x7f;
+        long len = in.read() & 0x7f;
         if (len == 126) len = (in.read() << 8) | in.read();
-        else if (len == 127) throw new IOException("unexpected 64-bit length");
-        return new Frame(b0 & 0x0f, in.readNBytes(len));
+        else if (len == 127) for (int i = 0; i < 8; i++) len = (len << 8) | in.read();
+        return new Frame((b0 & 0x80) != 0, b0 & 0x0f, (b0 & 0x40) != 0, in.readNBytes(Math.toIntExact(len)));
+    }
+
+    /** The next data message from the server, its fragments joined (control frames skipped): a frame with {@code fin} set. */
+    Frame nextMessage() throws IOException {
+        Frame first = nextFrame();
+        while (first != null && first.opcode() >= 0x8) first = nextFrame();
+        if (first == null || first.fin()) return first;
+        ByteArrayOutputStream whole = new ByteArrayOutputStream();
+        whole.writeBytes(first.payload());
+        for (Frame f = nextFrame(); ; f = nextFrame()) {
+            if (f == null) throw new IOException("the socket ended inside a fragmented message");
+            if (f.opcode() >= 0x8) continue;
+            whole.writeBytes(f.payload());
+            if (f.fin()) return new Frame(true, first.opcode(), first.compressed(), whole.toByteArray());
+        }
     }
 
     /** Drops the connection with a TCP reset instead of a close handshake or a FIN. */

@@ -47,7 +47,15 @@ public final class RawClient implements AutoCloseable {
     }
 
     public static RawClient connect(URI uri, List<String> subprotocols, Map<String, String> headers) {
-        return connect(CLIENT, uri, subprotocols, headers);
+        return connect(CLIENT, uri, subprotocols, headers, false);
+    }
+
+    /**
+     * A connection that offers permessage-deflate, as browsers and the npm client do: where the server accepts,
+     * Jetty's client compresses every message it sends and inflates what it receives.
+     */
+    public static RawClient connectCompressed(URI uri) {
+        return connect(CLIENT, uri, List.of(), Map.of(), true);
     }
 
     /** A {@code wss://} connection trusting the CA of {@code trustStore} (PKCS12). The client is stopped on close. */
@@ -57,14 +65,16 @@ public final class RawClient implements AutoCloseable {
         ssl.setTrustStorePassword(password);
         ssl.setTrustStoreType("PKCS12");
         WebSocketClient own = startClient(ssl);
-        RawClient c = connect(own, uri, List.of(), headers);
+        RawClient c = connect(own, uri, List.of(), headers, false);
         c.ownClient = own;
         return c;
     }
 
-    private static RawClient connect(WebSocketClient client, URI uri, List<String> subprotocols, Map<String, String> headers) {
+    private static RawClient connect(WebSocketClient client, URI uri, List<String> subprotocols, Map<String, String> headers,
+                                     boolean compressed) {
         ClientUpgradeRequest request = new ClientUpgradeRequest(uri);
         if (!subprotocols.isEmpty()) request.setSubProtocols(subprotocols);
+        if (compressed) request.addExtensions("permessage-deflate");
         headers.forEach(request::setHeader);
         Endpoint endpoint = new Endpoint();
         try {
@@ -78,6 +88,22 @@ public final class RawClient implements AutoCloseable {
         CompletableFuture<Void> sent = new CompletableFuture<>();
         session.sendText(text, Callback.from(() -> sent.complete(null), sent::completeExceptionally));
         sent.join();
+    }
+
+    /** Sends one text message as {@code fragments} frames of about equal length (a first frame and continuations). */
+    public void sendInFragments(String text, int fragments) {
+        int step = Math.max(1, (text.length() + fragments - 1) / fragments);
+        for (int from = 0; from < text.length(); from += step) {
+            int to = Math.min(text.length(), from + step);
+            CompletableFuture<Void> sent = new CompletableFuture<>();
+            session.sendPartialText(text.substring(from, to), to == text.length(), Callback.from(() -> sent.complete(null), sent::completeExceptionally));
+            sent.join();
+        }
+    }
+
+    /** The extensions the server accepted in the handshake, e.g. {@code permessage-deflate}. */
+    public List<String> extensions() {
+        return session.getUpgradeResponse().getExtensions().stream().map(e -> e.getName()).toList();
     }
 
     public void sendBinary(String utf8Json) {

@@ -4,14 +4,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.rpcws.features.Applicability;
 import dev.rpcws.features.Interop;
 import dev.rpcws.protocol.Json;
+import dev.rpcws.testkit.AdminClient;
 import io.cucumber.java.After;
 import io.cucumber.java.Before;
 import io.cucumber.java.ParameterType;
 import io.cucumber.java.Scenario;
+import io.cucumber.java.Status;
 import org.opentest4j.TestAbortedException;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 public final class Hooks {
     private final ScenarioContext context;
+    private long[] connectionsBefore;
 
     public Hooks(ScenarioContext context) {
         this.context = context;
@@ -27,6 +32,32 @@ public final class Hooks {
     @After
     public void cleanUp() {
         context.cleanUp();
+    }
+
+    /** Against the permessage-deflate server, counts the connections before the scenario ... */
+    @Before(order = 1)
+    public void countConnections() {
+        if (compressedRun()) connectionsBefore = connectionCounts();
+    }
+
+    /** ... and after it: every connection it opened must have negotiated compression. */
+    @After(order = 1)
+    public void everyConnectionWasCompressed(Scenario scenario) {
+        if (!compressedRun() || scenario.getStatus() == Status.SKIPPED) return;
+        long[] now = connectionCounts();
+        long opened = now[0] - connectionsBefore[0];
+        long compressed = now[1] - connectionsBefore[1];
+        assertThat(opened).as("connections this scenario opened").isPositive();
+        assertThat(compressed).as("of the %d connections this scenario opened, those that negotiated permessage-deflate", opened).isEqualTo(opened);
+    }
+
+    private static boolean compressedRun() {
+        return Interop.current().server().equals(Interop.JETTY_DEFLATE);
+    }
+
+    private static long[] connectionCounts() {
+        AdminClient admin = Interop.server().admin();
+        return new long[] {admin.metric("rpcws_connections_opened_total"), admin.metric("rpcws_connections_compressed_total")};
     }
 
     /** JSON written inline in a step: an array, an object, a string, a number, true, false or null. */

@@ -20,9 +20,10 @@ public final class WireSteps {
         this.context = context;
     }
 
+    /** It offers permessage-deflate, as browsers do: where the server accepts, every frame in both directions is compressed. */
     @Given("a raw WebSocket connection to the server")
     public void rawConnection() {
-        context.raw = RawClient.connect(context.server().wsUri("/"));
+        context.raw = RawClient.connectCompressed(context.server().wsUri("/"));
     }
 
     @When("it sends {string}")
@@ -33,6 +34,11 @@ public final class WireSteps {
     @When("it sends")
     public void sends(String frame) {
         context.raw.send(frame.strip());
+    }
+
+    @When("it sends in {int} fragments")
+    public void sendsInFragments(int fragments, String frame) {
+        context.raw.sendInFragments(frame.strip(), fragments);
     }
 
     @When("it sends as binary")

@@ -25,7 +25,8 @@ public interface ConnectionHost {
 
     // ---- what connections report ----
 
-    void opened();
+    /** A connection is open; {@code compressed}: it negotiated permessage-deflate. */
+    void opened(boolean compressed);
 
     /** A connection is gone: it has left its namespace and dropped its subscriptions. */
     void closed();

@@ -15,7 +15,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * Turns a connection's data frames into messages, as Jetty's core API leaves that to us (decision 0004): the
  * fragments of a message are joined (control frames may come between them), a message over the size limit is
- * refused as soon as its fragments pass it, and text must be valid UTF-8, as {@code ws} demands. Binary
+ * refused as soon as its fragments pass it (with permessage-deflate, Jetty hands over a compressed message in
+ * inflated chunks, so a decompression bomb is refused after inflating about the limit, never whole), and text
+ * must be valid UTF-8, as {@code ws} demands. Binary
  * messages are decoded as UTF-8 JSON, invalid sequences replaced as Node replaces them, and answered in text,
  * as the reference does. Only Jetty's reading thread calls it.
  */

@@ -96,7 +96,7 @@ public final class RpcConnection implements FrameHandler, Peer, Subscriber {
     @Override public void onOpen(CoreSession session, Callback callback) {
         core = session;
         namespace.join(this);
-        host.opened();
+        host.opened(session.getNegotiatedExtensions().stream().anyMatch(e -> e.getName().equals("permessage-deflate")));
         heartbeat.start();
         callback.succeeded();
         session.demand();
