@@ -23,30 +23,36 @@ final class HtmlReport {
             h2{margin:1.8em 0 .3em;border-bottom:1px solid #ddd;padding-bottom:.2em}
             h3{margin:1.4em 0 .2em}
             .description{color:#444;margin:.2em 0 .6em}
-            table{border-collapse:collapse;margin-bottom:.5em;table-layout:fixed}
+            table{border-collapse:collapse;margin-bottom:.5em;table-layout:fixed;font-size:14px}
             th,td{border:1px solid #d0d0d0;padding:2px 6px}
-            thead th{background:#f4f4f4;font-weight:600;font-size:.78em;vertical-align:bottom;padding:2px 3px;hyphens:manual}
+            thead th{background:#f4f4f4;font-weight:600;font-size:.72em;vertical-align:bottom;padding:2px 3px}
             thead th.server{background:#e6edf7;text-align:center;font-size:.85em}
             tbody th{text-align:left;font-weight:normal;background:#fff;position:sticky;left:0}
             td{text-align:center;white-space:nowrap}
             td a{color:inherit;text-decoration:none;display:block}
             td a:hover{text-decoration:underline}
             td.pass{background:#dff3df;color:#1b5e20}
-            td.fail{background:#f4b4b4;color:#7a0000;font-weight:bold}
+            td.fail{background:#f4b4b4;color:#7a0000;font-weight:bold;font-size:.85em}
             td.na{background:#f0f0f0;color:#6b6b6b;font-size:.9em}
             .legend span{padding:1px 6px;border-radius:3px;margin:0 .2em}
             table.about{table-layout:auto}
             .about th{text-align:left;font-weight:normal;background:#f7f7f7}
             .about td{text-align:left;white-space:normal}
+            .about td.number{text-align:right}
             code{font-size:.9em}
             .scroll{overflow-x:auto;max-width:100%}
             li code{display:block;white-space:pre-wrap;overflow-wrap:anywhere;max-width:62em}
             """;
 
-    private static final int SCENARIO_EM = 26;
-    private static final int CELL_EM = 5;
+    // Widths in em of the tables' 14px: five clients on three servers fit a 1366-pixel screen.
+    private static final double SCENARIO_EM = 22;
+    private static final double CELL_EM = 4.6;
     /** Server-only tables have a column per server, headed by the server's name alone. */
-    private static final int SERVER_CELL_EM = 11;
+    private static final double SERVER_CELL_EM = 11;
+
+    /** Where the features' descriptions send readers for the words they use; linked from this page beside it. */
+    private static final String GLOSSARY = "features/scenarios/README.md";
+    private static final String GLOSSARY_LINK = "<a href=\"../scenarios/README.md\">" + GLOSSARY + "</a>";
 
     private final Matrix matrix;
     private final List<String> notes;
@@ -93,14 +99,14 @@ final class HtmlReport {
         List<Run> cols = matrix.columns(rows);
         h.append("<section id=\"").append(anchor(feature)).append("\"><h3>").append(esc(feature)).append("</h3>\n");
         for (String paragraph : matrix.description(feature).split("\n")) {
-            if (!paragraph.isBlank()) h.append("<p class=\"description\">").append(esc(paragraph)).append("</p>\n");
+            if (!paragraph.isBlank()) h.append("<p class=\"description\">").append(esc(paragraph).replace(GLOSSARY, GLOSSARY_LINK)).append("</p>\n");
         }
         // Fixed widths: the same scenario column in every table, and equal cells; the scenario stays in view when a wide table scrolls.
         boolean perServer = cols.stream().allMatch(Run::perServer);
-        int cellEm = perServer ? SERVER_CELL_EM : CELL_EM;
-        h.append("<div class=\"scroll\"><table style=\"width:").append(SCENARIO_EM + cellEm * cols.size()).append("em\"><colgroup><col style=\"width:")
-                .append(SCENARIO_EM).append("em\">");
-        cols.forEach(c -> h.append("<col style=\"width:").append(cellEm).append("em\">"));
+        double cellEm = perServer ? SERVER_CELL_EM : CELL_EM;
+        h.append("<div class=\"scroll\"><table style=\"width:").append(em(SCENARIO_EM + cellEm * cols.size()))
+                .append("\"><colgroup><col style=\"width:").append(em(SCENARIO_EM)).append("\">");
+        cols.forEach(c -> h.append("<col style=\"width:").append(em(cellEm)).append("\">"));
         h.append("</colgroup><thead><tr><th rowspan=\"2\" scope=\"col\">Scenario</th>");
         for (int i = 0; i < cols.size(); ) {
             String server = cols.get(i).server();
@@ -177,7 +183,7 @@ final class HtmlReport {
             h.append("<tr><th scope=\"row\">").append(esc(Names.client(client))).append("</th>");
             for (String server : servers) {
                 Long ms = matrix.millis(new Run(client, server));
-                h.append("<td>").append(ms == null ? "-" : Matrix.seconds(ms)).append("</td>");
+                h.append("<td class=\"number\">").append(ms == null ? "-" : Matrix.seconds(ms)).append("</td>");
             }
             h.append("</tr>\n");
         }
@@ -186,6 +192,10 @@ final class HtmlReport {
 
     private static void row(StringBuilder h, String name, String value) {
         h.append("<tr><th scope=\"row\">").append(esc(name)).append("</th><td>").append(esc(value)).append("</td></tr>\n");
+    }
+
+    private static String em(double width) {
+        return String.format(Locale.ROOT, "%.1fem", width);
     }
 
     static String anchor(String feature) {
