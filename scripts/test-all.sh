@@ -10,7 +10,7 @@ bash scripts/setup.sh
 
 echo "== Java: ./mvnw verify (builds the server jar the Python tests use)"
 ./mvnw -B -ntp verify
-cat features/target/compat-matrix.md
+cat features/target/compat-matrix.txt
 
 echo "== clients-js: npm test"
 (cd clients-js && npm test)
