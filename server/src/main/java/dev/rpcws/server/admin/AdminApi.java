@@ -12,6 +12,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.util.Promise;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -61,10 +62,8 @@ public final class AdminApi extends Handler.Abstract.NonBlocking {
                     json(response, callback, 405, "{\"error\":\"use POST\"}");
                     return true;
                 }
-                Content.Source.asStringAsync(request, StandardCharsets.UTF_8).whenComplete((body, failure) -> {
-                    if (failure != null) callback.failed(failure);
-                    else emit(body, namespace, response, callback);
-                });
+                Content.Source.asString(request, StandardCharsets.UTF_8,
+                        Promise.from(body -> emit(body, namespace, response, callback), callback::failed));
             }
             default -> {
                 return false;
