@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# All tests: the Java modules (protocol, testkit, server, SDK, interop suite with its matrix in local-process
-# mode), clients-js, clients-python (type check, tests, package build), then the matrix again with the agents
-# in containers.
+# All tests: the Java modules (protocol, testkit, server, SDK, the differential fuzzer, interop suite with its
+# matrix in local-process mode), clients-js, clients-python (type check, tests, package build), then the matrix
+# again with the agents in containers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
