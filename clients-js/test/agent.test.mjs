@@ -60,7 +60,7 @@ after(async () => {
 describe('control API basics', () => {
   test('start-up line and health', async () => {
     assert.match(agent.line, /^listening control=\d+$/);
-    assert.deepEqual(await get('/health'), { status: 'ok', language: 'node', library: 'rpc-websockets 10.0.1' });
+    assert.deepEqual(await get('/health'), { status: 'ok', language: 'node', library: 'rpc-websockets 10.0.1', runtime: `Node ${process.version}` });
   });
 
   test('bad requests, unknown clients and unknown paths', async () => {

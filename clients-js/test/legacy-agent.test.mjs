@@ -48,7 +48,7 @@ after(async () => {
 describe('--library legacy', () => {
   test('health names the 7.7.0 Client', async () => {
     const reply = await requestJson('GET', `http://127.0.0.1:${legacy.ports.control}/health`);
-    assert.deepEqual(reply.body, { status: 'ok', language: 'node', library: 'rpc-websockets 7.7.0' });
+    assert.deepEqual(reply.body, { status: 'ok', language: 'node', library: 'rpc-websockets 7.7.0', runtime: `Node ${process.version}` });
   });
 
   test('a call without params sends "params":null; 10.0.1 leaves params out', async () => {

@@ -262,7 +262,7 @@ describe('authentication', () => {
 describe('admin API', () => {
   test('health', async () => {
     assert.deepEqual(await requestJson('GET', `${adminUrl}/health`),
-      { status: 200, body: { status: 'ok', server: 'node' }, contentType: 'application/json' });
+      { status: 200, body: { status: 'ok', server: 'node', runtime: `Node ${process.version}` }, contentType: 'application/json' });
   });
 
   test('connections per namespace follow connects and disconnects', async () => {
