@@ -1,5 +1,7 @@
 # The interop suite itself, for docker/compose.yaml: the repository with Java 17, Node, Python and Chromium,
 # ready to run (procps: the freeze scenarios pause and resume server processes with kill -STOP / -CONT).
+# Debian's nodejs is 18: it runs the reference server and restarted servers; Playwright runs its driver on the
+# Node.js its own jar carries (it needs 20 or newer).
 ARG BASE_IMAGE=debian:bookworm-slim
 FROM ${BASE_IMAGE}
 RUN apt-get update \
