@@ -2,16 +2,16 @@ package dev.rpcws.protocol;
 
 /** What a method handler knows about its caller. */
 public interface CallContext {
-    /** The connection's socket id: the {@code socket_id} query parameter, or a random UUID. */
+    /** {@return the connection's socket id: the {@code socket_id} query parameter, or a random UUID} */
     String socketId();
 
-    /** The connection's namespace: its URL path, verbatim. */
+    /** {@return the connection's namespace: its URL path, verbatim} */
     String namespace();
 
-    /** Whether the connection has logged in. */
+    /** {@return whether the connection has logged in} */
     boolean loggedIn();
 
-    /** Who the handshake authenticated (e.g. by a bearer token), or {@code null} when nobody did. */
+    /** {@return who the handshake authenticated (e.g. by a bearer token), or {@code null} when nobody did} */
     default String identity() {
         return null;
     }

@@ -10,7 +10,12 @@ import java.util.List;
 public final class EventParams {
     private EventParams() {}
 
-    /** {@code server.emit(name, ...args)}: exactly one object or array argument becomes {@code params} itself. */
+    /**
+     * {@code server.emit(name, ...args)}: exactly one object or array argument becomes {@code params} itself.
+     *
+     * @param args the emit arguments ({@code null} elements stand for JSON {@code null})
+     * @return the notification's {@code params}
+     */
     public static JsonNode forGlobalEmit(List<JsonNode> args) {
         if (args.size() == 1) {
             JsonNode only = args.get(0);
@@ -19,7 +24,12 @@ public final class EventParams {
         return forNamespaceEmit(args);
     }
 
-    /** {@code server.of(ns).emit(name, ...args)}: always the array of arguments. */
+    /**
+     * {@code server.of(ns).emit(name, ...args)}: always the array of arguments.
+     *
+     * @param args the emit arguments ({@code null} elements stand for JSON {@code null})
+     * @return the notification's {@code params}
+     */
     public static ArrayNode forNamespaceEmit(List<JsonNode> args) {
         ArrayNode params = Json.array();
         for (JsonNode a : args) params.add(a == null ? params.nullNode() : a);
@@ -31,6 +41,9 @@ public final class EventParams {
      * ({@code []}, {@code {}}, numbers, booleans, {@code ""}) -> none; an object -> that object; anything
      * else is spread (an array's elements, a string's characters). Absent or null params -> none (the
      * reference client crashes there).
+     *
+     * @param params a notification's {@code params}, or {@code null} when absent
+     * @return the listener's arguments, in order
      */
     public static List<JsonNode> toListenerArgs(JsonNode params) {
         List<JsonNode> args = new ArrayList<>();

@@ -8,7 +8,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public final class Frames {
     private Frames() {}
 
-    /** {@code {"jsonrpc":"2.0","result":...,"id":...}}; a Java null result is sent as {@code null}. */
+    /**
+     * {@code {"jsonrpc":"2.0","result":...,"id":...}}; a Java null result is sent as {@code null}.
+     *
+     * @param result the call's result
+     * @param id the call's id, as it came
+     * @return the reply frame
+     */
     public static ObjectNode result(JsonNode result, JsonNode id) {
         ObjectNode f = Json.object();
         f.put("jsonrpc", "2.0");
@@ -17,7 +23,13 @@ public final class Frames {
         return f;
     }
 
-    /** {@code {"jsonrpc":"2.0","error":...,"id":...}}. */
+    /**
+     * {@code {"jsonrpc":"2.0","error":...,"id":...}}.
+     *
+     * @param error the error value (usually {@code {"code":...,"message":...}})
+     * @param id the call's id, as it came, or {@code null}
+     * @return the error frame
+     */
     public static ObjectNode error(JsonNode error, JsonNode id) {
         ObjectNode f = Json.object();
         f.put("jsonrpc", "2.0");
@@ -26,7 +38,14 @@ public final class Frames {
         return f;
     }
 
-    /** An event: {@code {"notification":"name","params":[...]}}, params always an array or object. */
+    /**
+     * An event: {@code {"notification":"name","params":[...]}}, params always an array or object.
+     *
+     * @param event the event's name
+     * @param params its params: an array or an object
+     * @return the notification frame
+     * @throws IllegalArgumentException when {@code params} is neither an array nor an object
+     */
     public static ObjectNode notification(String event, JsonNode params) {
         if (params == null || !(params.isArray() || params.isObject())) {
             throw new IllegalArgumentException("event params must be an array or an object, got " + params);
@@ -37,7 +56,14 @@ public final class Frames {
         return f;
     }
 
-    /** A call ({@code id} non-null) or a notification ({@code id} null); {@code params} omitted when null. */
+    /**
+     * A call ({@code id} non-null) or a notification ({@code id} null); {@code params} omitted when null.
+     *
+     * @param method the method's name
+     * @param params its params, or {@code null} for none
+     * @param id the call's id, or {@code null} for a notification
+     * @return the request frame
+     */
     public static ObjectNode request(String method, JsonNode params, JsonNode id) {
         ObjectNode f = Json.object();
         f.put("jsonrpc", "2.0");

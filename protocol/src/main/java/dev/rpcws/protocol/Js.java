@@ -10,6 +10,9 @@ public final class Js {
      * JavaScript truthiness of a JSON value; Java {@code null} stands for an absent member (undefined).
      * The reference tests ids, methods and params this way: {@code 0}, {@code ""}, {@code false} and
      * {@code null} count as absent.
+     *
+     * @param v a JSON value, or {@code null} for an absent member
+     * @return whether JavaScript would find it truthy
      */
     public static boolean truthy(JsonNode v) {
         if (v == null || v.isNull() || v.isMissingNode()) return false;
@@ -22,7 +25,12 @@ public final class Js {
         return true;
     }
 
-    /** {@code String(v)}: how the reference turns an event name into a property key of its result object. */
+    /**
+     * {@code String(v)}: how the reference turns an event name into a property key of its result object.
+     *
+     * @param v a JSON value, or {@code null} for {@code undefined}
+     * @return what JavaScript's {@code String(v)} returns
+     */
     public static String string(JsonNode v) {
         if (v == null || v.isMissingNode()) return "undefined";
         if (v.isTextual()) return v.textValue();
@@ -45,6 +53,9 @@ public final class Js {
     /**
      * The key a JavaScript object uses for a response id, so that {@code 1} and {@code "1"} match as they
      * do in the reference client; {@code null} for ids that never match (absent or null).
+     *
+     * @param id a response id, or {@code null} when absent
+     * @return its key, or {@code null}
      */
     public static String idKey(JsonNode id) {
         if (id == null || id.isNull() || id.isMissingNode()) return null;

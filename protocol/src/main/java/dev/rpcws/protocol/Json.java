@@ -47,20 +47,29 @@ public final class Json {
 
     private Json() {}
 
-    /** The shared mapper (configured as above); use it to bind JSON to Java types. */
+    /** {@return the shared mapper (configured as above); use it to bind JSON to Java types} */
     public static ObjectMapper mapper() {
         return MAPPER;
     }
 
+    /** {@return a new empty object that keeps its members in JavaScript's order} */
     public static ObjectNode object() {
         return NODES.objectNode();
     }
 
+    /** {@return a new empty array} */
     public static ArrayNode array() {
         return NODES.arrayNode();
     }
 
-    /** Parses one JSON document; a failure carries the text the reference puts in a {@code -32700} error's data. */
+    /**
+     * Parses one JSON document.
+     *
+     * @param text the document
+     * @return its tree
+     * @throws JsonSyntaxException when it is not exactly one JSON value; the message is the text the reference puts
+     *     in a {@code -32700} error's data
+     */
     public static JsonNode parse(String text) throws JsonSyntaxException {
         JsonNode node;
         try {
@@ -72,6 +81,12 @@ public final class Json {
         return node;
     }
 
+    /**
+     * Writes a tree as {@code JSON.stringify} would.
+     *
+     * @param node the tree
+     * @return its JSON text
+     */
     public static String write(JsonNode node) {
         try {
             return MAPPER.writeValueAsString(node);
@@ -80,7 +95,12 @@ public final class Json {
         }
     }
 
-    /** The same text as {@link #write}, as UTF-8 bytes: what goes on the wire. */
+    /**
+     * The same text as {@link #write}, as UTF-8 bytes: what goes on the wire.
+     *
+     * @param node the tree
+     * @return its JSON text in UTF-8
+     */
     public static byte[] writeBytes(JsonNode node) {
         try {
             return MAPPER.writeValueAsBytes(node);
@@ -89,7 +109,13 @@ public final class Json {
         }
     }
 
-    /** Converts a handler's return value (a JsonNode, a POJO, a collection, a boxed primitive) to a tree; null stays null. */
+    /**
+     * Converts a handler's return value (a JsonNode, a POJO, a collection, a boxed primitive) to a tree.
+     *
+     * @param value the value, or {@code null}
+     * @return its tree; {@code null} stays {@code null}
+     * @throws IllegalArgumentException when Jackson cannot convert it
+     */
     public static JsonNode toNode(Object value) {
         if (value == null || value instanceof JsonNode) return (JsonNode) value;
         // The common results, without valueToTree's round trip through a token buffer (same nodes as it builds).
@@ -103,6 +129,7 @@ public final class Json {
 
     /** A JSON text that could not be parsed. */
     public static final class JsonSyntaxException extends Exception {
+        /** @param message what the reference's {@code JSON.parse} would say, {@code SyntaxError: ...} */
         public JsonSyntaxException(String message) {
             super(message, null, false, false);
         }

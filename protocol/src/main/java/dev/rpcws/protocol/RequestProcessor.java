@@ -22,15 +22,23 @@ public final class RequestProcessor {
 
     private final int maxBatch;
 
+    /** Rules with batches of at most {@link #DEFAULT_MAX_BATCH} requests. */
     public RequestProcessor() {
         this(DEFAULT_MAX_BATCH);
     }
 
+    /** @param maxBatch longer batches get one {@code -32600} error */
     public RequestProcessor(int maxBatch) {
         this.maxBatch = maxBatch;
     }
 
-    /** Processes one text (or UTF-8 decoded binary) frame. */
+    /**
+     * Processes one text (or UTF-8 decoded binary) frame.
+     *
+     * @param frame the frame's text
+     * @param peer the connection it arrived on
+     * @return the reply frame once every handler finished; {@code null} when the reference sends none. Never fails.
+     */
     public CompletableFuture<JsonNode> process(String frame, Peer peer) {
         JsonNode message;
         try {
@@ -41,7 +49,13 @@ public final class RequestProcessor {
         return process(message, peer);
     }
 
-    /** Processes one decoded frame: a request, a notification or a batch. */
+    /**
+     * Processes one decoded frame: a request, a notification or a batch.
+     *
+     * @param frame the frame's tree
+     * @param peer the connection it arrived on
+     * @return the reply frame once every handler finished; {@code null} when the reference sends none. Never fails.
+     */
     public CompletableFuture<JsonNode> process(JsonNode frame, Peer peer) {
         if (!frame.isArray()) return processOne(frame, peer);
         if (frame.isEmpty()) return reply(Frames.error(RpcErrors.invalidRequest("Invalid array"), null));

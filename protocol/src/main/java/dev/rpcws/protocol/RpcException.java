@@ -13,45 +13,60 @@ import com.fasterxml.jackson.databind.node.TextNode;
 public class RpcException extends RuntimeException {
     private final transient JsonNode error;
 
-    /** An error object whose {@code data} member is absent. */
+    /**
+     * An error object whose {@code data} member is absent.
+     *
+     * @param code the error's code
+     * @param message its message
+     */
     public RpcException(int code, String message) {
         this(RpcErrors.of(code, message));
     }
 
-    /** An error object with a {@code data} member; a Java {@code null} data is sent as {@code "data":null}. */
+    /**
+     * An error object with a {@code data} member.
+     *
+     * @param code the error's code
+     * @param message its message
+     * @param data any value Jackson can convert; Java {@code null} is sent as {@code "data":null}
+     */
     public RpcException(int code, String message, Object data) {
         this(RpcErrors.of(code, message, Json.toNode(data)));
     }
 
-    /** Any error value: an object, or a bare value the way the reference lets handlers throw one. */
+    /**
+     * Any error value: an object, or a bare value the way the reference lets handlers throw one.
+     *
+     * @param error the {@code error} member as it travels
+     */
     public RpcException(JsonNode error) {
         super(describe(error), null, false, false);
         this.error = error;
     }
 
-    /** The error member exactly as it is (or was) on the wire. */
+    /** {@return the error member exactly as it is (or was) on the wire} */
     public JsonNode error() {
         return error;
     }
 
-    /** The error's code, or {@code null} when the error is not an object with a numeric code. */
+    /** {@return the error's code, or {@code null} when the error is not an object with a numeric code} */
     public Integer code() {
         JsonNode c = error.isObject() ? error.get("code") : null;
         return c != null && c.isNumber() ? c.intValue() : null;
     }
 
-    /** The error's message, or the bare error value's text. */
+    /** {@return the error's message, or the bare error value's text} */
     public String errorMessage() {
         JsonNode m = error.isObject() ? error.get("message") : error;
         return m == null ? null : m.isTextual() ? m.textValue() : Json.write(m);
     }
 
-    /** Whether the error object has a {@code data} member (which may be JSON null). */
+    /** {@return whether the error object has a {@code data} member (which may be JSON null)} */
     public boolean hasData() {
         return error.isObject() && error.has("data");
     }
 
-    /** The {@code data} member ({@code NullNode} when sent as null), or Java {@code null} when absent. */
+    /** {@return the {@code data} member ({@code NullNode} when sent as null), or Java {@code null} when absent} */
     public JsonNode data() {
         return error.isObject() ? error.get("data") : null;
     }

@@ -10,6 +10,9 @@ public final class Utf8 {
      * Decodes UTF-8 as the WHATWG Encoding Standard does, which is what Node's {@code Buffer.toString()} gives the
      * reference for a binary frame: each maximal invalid subsequence becomes one U+FFFD. The JDK's decoder differs
      * for encoded surrogates ({@code ED A0 80}: one U+FFFD there, three here).
+     *
+     * @param bytes the frame's payload
+     * @return its text, each invalid subsequence replaced
      */
     public static String decodeReplacing(byte[] bytes) {
         StringBuilder out = new StringBuilder(bytes.length);

@@ -54,7 +54,7 @@ public final class Wire {
 
     private static final ByteBuffer PING_PAYLOAD = ByteBuffer.wrap("rpcws".getBytes(StandardCharsets.US_ASCII)).asReadOnlyBuffer();
 
-    /** What this project's server and clients put in their pings (any payload is valid; a fixed one is easy to spot in a capture). */
+    /** {@return what this project's server and clients put in their pings (any payload is valid; a fixed one is easy to spot in a capture)} */
     public static ByteBuffer pingPayload() {
         return PING_PAYLOAD.duplicate();
     }

@@ -14,6 +14,12 @@ import dev.rpcws.protocol.client.CallError;
 public class RpcCallException extends RpcClientException {
     private final transient CallError error;
 
+    /**
+     * An error reply to a call.
+     *
+     * @param method the method called
+     * @param error the reply's {@code error} member
+     */
     public RpcCallException(String method, JsonNode error) {
         this(method, new CallError(error));
     }
@@ -23,32 +29,32 @@ public class RpcCallException extends RpcClientException {
         this.error = error;
     }
 
-    /** The error member exactly as it was on the wire. */
+    /** {@return the error member exactly as it was on the wire} */
     public JsonNode error() {
         return error.error();
     }
 
-    /** True when the server sent an error object rather than a bare value. */
+    /** {@return true when the server sent an error object rather than a bare value} */
     public boolean isErrorObject() {
         return error.isObject();
     }
 
-    /** The error's numeric code, or {@code null} (a bare value, or an object without a numeric code). */
+    /** {@return the error's numeric code, or {@code null} (a bare value, or an object without a numeric code)} */
     public Integer code() {
         return error.code();
     }
 
-    /** The error's message, or the bare value's text. */
+    /** {@return the error's message, or the bare value's text} */
     public String errorMessage() {
         return error.message();
     }
 
-    /** Whether the error has data: a {@code data} member (which may be JSON null), or a bare value. */
+    /** {@return whether the error has data: a {@code data} member (which may be JSON null), or a bare value} */
     public boolean hasData() {
         return error.hasData();
     }
 
-    /** The {@code data} member ({@code NullNode} when sent as null) or the bare value; {@code null} when absent. */
+    /** {@return the {@code data} member ({@code NullNode} when sent as null) or the bare value; {@code null} when absent} */
     public JsonNode data() {
         return error.data();
     }

@@ -45,10 +45,21 @@ public class RpcClientException extends RuntimeException {
         CONNECT_FAILED
     }
 
+    /** What went wrong. */
     private final Kind kind;
+    /** The method of the failed call, or {@code null}. */
     private final String method;
     private final transient JsonNode detail;
 
+    /**
+     * A failure of the SDK.
+     *
+     * @param kind what went wrong
+     * @param method the method of the failed call, or {@code null} when the failure is not about one call
+     * @param message the text for people
+     * @param detail the frame or value that caused it, or {@code null}
+     * @param cause the underlying failure, or {@code null}
+     */
     public RpcClientException(Kind kind, String method, String message, JsonNode detail, Throwable cause) {
         super(message, cause);
         this.kind = kind;
@@ -60,16 +71,17 @@ public class RpcClientException extends RuntimeException {
         this(kind, method, message, null, null);
     }
 
+    /** {@return what went wrong} */
     public Kind kind() {
         return kind;
     }
 
-    /** The method of the failed call, or {@code null} when the failure is not about one call. */
+    /** {@return the method of the failed call, or {@code null} when the failure is not about one call} */
     public String method() {
         return method;
     }
 
-    /** The offending frame, status map, result or error member, or {@code null}. */
+    /** {@return the offending frame, status map, result or error member, or {@code null}} */
     public JsonNode detail() {
         return detail;
     }

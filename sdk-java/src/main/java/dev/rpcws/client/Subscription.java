@@ -21,6 +21,7 @@ public final class Subscription implements AutoCloseable {
         this.serverSide = serverSide;
     }
 
+    /** {@return the event this listener receives} */
     public String event() {
         return event;
     }
@@ -37,6 +38,8 @@ public final class Subscription implements AutoCloseable {
     /**
      * Removes the listener. Completes when any {@code rpc.off} it needed has been answered; fails with
      * {@link RpcClientException.Kind#SUBSCRIPTION_FAILED} when the server refused it. Idempotent.
+     *
+     * @return completes once the listener is removed everywhere it needed to be
      */
     public CompletableFuture<Void> unsubscribe() {
         if (!closed.compareAndSet(false, true)) return CompletableFuture.completedFuture(null);

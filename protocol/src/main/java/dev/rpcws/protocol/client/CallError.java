@@ -12,33 +12,34 @@ import java.util.Objects;
  * text as message and itself as data. Any value counts, even a falsy one ({@code 0}, {@code null}).
  */
 public record CallError(JsonNode error) {
+    /** @param error the reply's {@code error} member; never Java {@code null} */
     public CallError {
         Objects.requireNonNull(error, "error");
     }
 
-    /** True when the server sent an error object rather than a bare value. */
+    /** {@return true when the server sent an error object rather than a bare value} */
     public boolean isObject() {
         return error.isObject();
     }
 
-    /** The numeric {@code code}, or {@code null} (a bare value, or an object without a numeric code). */
+    /** {@return the numeric {@code code}, or {@code null} (a bare value, or an object without a numeric code)} */
     public Integer code() {
         JsonNode c = isObject() ? error.get("code") : null;
         return c != null && c.isNumber() ? c.intValue() : null;
     }
 
-    /** The {@code message} member, or the bare value's text; {@code null} for an object without one. */
+    /** {@return the {@code message} member, or the bare value's text; {@code null} for an object without one} */
     public String message() {
         JsonNode m = isObject() ? error.get("message") : error;
         return m == null ? null : m.isTextual() ? m.textValue() : Json.write(m);
     }
 
-    /** Whether there is data: an object's {@code data} member (which may be JSON null), or a bare value. */
+    /** {@return whether there is data: an object's {@code data} member (which may be JSON null), or a bare value} */
     public boolean hasData() {
         return !isObject() || error.has("data");
     }
 
-    /** The {@code data} member ({@code NullNode} when sent as null) or the bare value; Java {@code null} when absent. */
+    /** {@return the {@code data} member ({@code NullNode} when sent as null) or the bare value; Java {@code null} when absent} */
     public JsonNode data() {
         return isObject() ? error.get("data") : error;
     }

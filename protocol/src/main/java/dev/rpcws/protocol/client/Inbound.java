@@ -13,6 +13,10 @@ import java.util.List;
 public sealed interface Inbound<C> {
     /** Deliver to the listeners of {@code name} with these arguments. */
     record Event<C>(String name, List<JsonNode> args) implements Inbound<C> {
+        /**
+         * @param name the event's name
+         * @param args the listeners' arguments (copied)
+         */
         public Event {
             args = List.copyOf(args);
         }

@@ -23,12 +23,23 @@ public final class InboundClassifier<C> {
     private final PendingCalls<C> pending;
     private final Predicate<String> hasListeners;
 
-    /** {@code hasListeners} tells whether the application listens to an event name at this moment. */
+    /**
+     * A classifier settling the calls of one client.
+     *
+     * @param pending the client's pending calls; a reply removes its call
+     * @param hasListeners tells whether the application listens to an event name at this moment
+     */
     public InboundClassifier(PendingCalls<C> pending, Predicate<String> hasListeners) {
         this.pending = pending;
         this.hasListeners = hasListeners;
     }
 
+    /**
+     * Decides what one text frame means.
+     *
+     * @param text the frame as received
+     * @return what to do with it
+     */
     public Inbound<C> classify(String text) {
         JsonNode frame;
         try {

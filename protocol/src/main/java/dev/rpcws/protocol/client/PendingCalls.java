@@ -23,28 +23,48 @@ public final class PendingCalls<C> {
     private final AtomicLong nextId = new AtomicLong(1);
     private final Map<String, C> pending = new ConcurrentHashMap<>();
 
-    /** A fresh id for the next request. */
+    /** {@return a fresh id for the next request} */
     public long nextId() {
         return nextId.getAndIncrement();
     }
 
-    /** Awaits a reply to {@code id}. */
+    /**
+     * Awaits a reply to {@code id}.
+     *
+     * @param id the request's id, from {@link #nextId}
+     * @param call what the client keeps for it
+     */
     public void track(long id, C call) {
         pending.put(Long.toString(id), call);
     }
 
-    /** The call a reply with this {@code id} member settles, removed; {@code null} if none (or the id never matches). */
+    /**
+     * Finds and removes the call a reply settles.
+     *
+     * @param id the reply's {@code id} member (Java {@code null} when absent)
+     * @return the call, or {@code null} if none (or the id never matches)
+     */
     public C match(JsonNode id) {
         String key = Js.idKey(id);
         return key == null ? null : pending.remove(key);
     }
 
-    /** Stops waiting for a reply to {@code id} (timeout, cancellation); the call, or null if it was settled already. */
+    /**
+     * Stops waiting for a reply to {@code id} (timeout, cancellation).
+     *
+     * @param id the request's id
+     * @return the call, or {@code null} if it was settled already
+     */
     public C forget(long id) {
         return pending.remove(Long.toString(id));
     }
 
-    /** Stops waiting for every call that {@code which} selects (e.g. those sent on a connection that is gone). */
+    /**
+     * Stops waiting for every call that {@code which} selects (e.g. those sent on a connection that is gone).
+     *
+     * @param which selects the calls
+     * @return the calls removed
+     */
     public List<C> forgetAll(Predicate<? super C> which) {
         List<C> calls = new ArrayList<>();
         for (Map.Entry<String, C> e : pending.entrySet()) {
@@ -53,6 +73,7 @@ public final class PendingCalls<C> {
         return calls;
     }
 
+    /** {@return how many calls await a reply} */
     public int size() {
         return pending.size();
     }

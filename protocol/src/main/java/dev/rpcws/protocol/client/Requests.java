@@ -20,6 +20,8 @@ public final class Requests {
      * The {@code params} member for what the application passed: a {@code List} or array (positional), a
      * {@code Map} or POJO (named), a {@link JsonNode}; {@code null} (Java or JSON) for none.
      *
+     * @param params what the application passed
+     * @return the member's value, or {@code null} to omit it
      * @throws IllegalArgumentException when the value cannot be encoded as JSON: a number that is not finite
      *         (deviation C10: {@code JSON.stringify} would send {@code null}), or an object the codec cannot write
      */
@@ -35,12 +37,25 @@ public final class Requests {
         return node;
     }
 
-    /** A call: {@code {"jsonrpc":"2.0","method":...,"params":...,"id":...}}. */
+    /**
+     * A call: {@code {"jsonrpc":"2.0","method":...,"params":...,"id":...}}.
+     *
+     * @param method the method's name
+     * @param params from {@link #params}, {@code null} to omit
+     * @param id the call's id
+     * @return the frame's text
+     */
     public static String call(String method, JsonNode params, long id) {
         return Json.write(Frames.request(method, params, LongNode.valueOf(id)));
     }
 
-    /** A notification: the same without {@code id}; the server sends no reply. */
+    /**
+     * A notification: the same without {@code id}; the server sends no reply.
+     *
+     * @param method the method's name
+     * @param params from {@link #params}, {@code null} to omit
+     * @return the frame's text
+     */
     public static String notification(String method, JsonNode params) {
         return Json.write(Frames.request(method, params, null));
     }

@@ -16,18 +16,30 @@ public final class SubscriptionStatus {
 
     private SubscriptionStatus() {}
 
-    /** The status {@code result} gives {@code event}, or {@code null} when it has none (a malformed answer). */
+    /**
+     * Reads one event's status.
+     *
+     * @param result the result of {@code rpc.on} or {@code rpc.off}
+     * @param event the event's name
+     * @return the status it gives the event, or {@code null} when it has none (a malformed answer)
+     */
     public static String of(JsonNode result, String event) {
         JsonNode status = result != null && result.isObject() ? result.get(event) : null;
         return status != null && status.isTextual() ? status.textValue() : null;
     }
 
-    /** Whether {@code rpc.on} succeeded with this status. */
+    /**
+     * @param status from {@link #of}
+     * @return whether {@code rpc.on} succeeded with it
+     */
     public static boolean subscribed(String status) {
         return status != null && SUBSCRIBED.contains(status);
     }
 
-    /** Whether {@code rpc.off} succeeded with this status. */
+    /**
+     * @param status from {@link #of}
+     * @return whether {@code rpc.off} succeeded with it
+     */
     public static boolean unsubscribed(String status) {
         return status != null && UNSUBSCRIBED.contains(status);
     }
