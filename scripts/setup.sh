@@ -17,6 +17,8 @@ if [ ! -x clients-python/.venv/bin/python ]; then
   python3 -m venv clients-python/.venv
 fi
 clients-python/.venv/bin/python -m pip install --quiet --disable-pip-version-check -e "clients-python[test]"
+# The server's MetricsTest reads /metrics with the Prometheus project's Python parser.
+clients-python/.venv/bin/python -m pip install --quiet --disable-pip-version-check prometheus-client==0.26.0
 
 if [ ! -x /usr/bin/chromium ]; then
   if [ "$(id -u)" -eq 0 ]; then as_root=(); elif sudo -n true 2>/dev/null; then as_root=(sudo -n); else

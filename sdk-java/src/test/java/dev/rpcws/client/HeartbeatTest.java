@@ -21,8 +21,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -78,8 +76,8 @@ class HeartbeatTest {
                 .pingInterval(Duration.ofMillis(50)).pongTimeout(Duration.ofMillis(500)));
              RpcClient client = RpcClient.builder(server.wsUri("/")).pingInterval(Duration.ZERO).build()) {
             client.connect().get(5, TimeUnit.SECONDS);
-            Poll.until("5 pongs at the server", Duration.ofSeconds(5), () -> counter(server, "rpcws_pongs_received_total") >= 5);
-            assertThat(counter(server, "rpcws_evictions_total{reason=\"ping_timeout\"}")).isZero();
+            Poll.until("5 pongs at the server", Duration.ofSeconds(5), () -> server.admin().metric("rpcws_pongs_received_total") >= 5);
+            assertThat(server.admin().metric("rpcws_evictions_total{reason=\"ping_timeout\"}")).isZero();
             assertThat(client.state()).isEqualTo(ClientState.CONNECTED);
             assertThat(client.call("sum", List.of(2, 2)).get(5, TimeUnit.SECONDS).asInt()).isEqualTo(4);
         }
@@ -112,11 +110,6 @@ class HeartbeatTest {
         } finally {
             timers.shutdownNow();
         }
-    }
-
-    private static long counter(InProcessJetty server, String name) {
-        Matcher m = Pattern.compile("^" + Pattern.quote(name) + " (\\d+)$", Pattern.MULTILINE).matcher(server.server().metrics().prometheus());
-        return m.find() ? Long.parseLong(m.group(1)) : 0;
     }
 
     private static RpcClientException.Kind failureKind(CompletableFuture<?> f) throws Exception {

@@ -42,7 +42,8 @@ public final class Namespace {
     Namespace(String name, RpcServer server) {
         this.name = name;
         this.server = server;
-        register(Wire.LIST_METHODS, (params, ctx) -> jsKeyOrder(methodOrder));
+        // Built in, in every namespace (also those a client creates by connecting): untimed, so no client creates series.
+        add(Wire.LIST_METHODS, (params, ctx) -> jsKeyOrder(methodOrder));
     }
 
     public String name() {
@@ -53,6 +54,10 @@ public final class Namespace {
     public Registration register(String method, MethodHandler handler) {
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(handler, "handler");
+        return add(method, server.metrics().timed(name, method, handler));
+    }
+
+    private MethodEntry add(String method, MethodHandler handler) {
         MethodEntry entry = new MethodEntry(handler);
         if (methods.put(method, entry) == null) methodOrder.add(method);
         return entry;

@@ -19,6 +19,7 @@ import dev.rpcws.server.limits.Limits;
 import dev.rpcws.server.security.AdminAuth;
 import dev.rpcws.server.security.HandshakeAuthenticator;
 import dev.rpcws.server.security.UpgradePolicy;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Handler;
@@ -45,6 +46,12 @@ import org.eclipse.jetty.websocket.core.server.WebSocketUpgradeHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -86,7 +93,7 @@ public final class RpcServer implements AutoCloseable {
     private final ServerOptions options;
     /** The protocol core, as connections reach it (see the package-private constructor). */
     private final BiFunction<String, Peer, CompletableFuture<JsonNode>> core;
-    private final Metrics metrics = new Metrics();
+    private final Metrics metrics;
     private final Map<String, Namespace> namespaces = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler;
     private final Server jetty;
@@ -102,8 +109,25 @@ public final class RpcServer implements AutoCloseable {
     private boolean tokenLogsIn;
     private UpgradePolicy upgradePolicy;
 
+    /**
+     * A server whose meters go to a Prometheus registry of its own, with JVM and process metrics, served by the
+     * admin API's {@code /metrics}.
+     *
+     * @param options its settings
+     */
     public RpcServer(ServerOptions options) {
-        this(options, UnaryOperator.identity());
+        this(options, new Metrics(), UnaryOperator.identity());
+    }
+
+    /**
+     * A server whose meters go to the application's registry (the admin API serves {@code /metrics} only when
+     * it is a {@code PrometheusMeterRegistry}); JVM and process metrics are left to the application.
+     *
+     * @param options its settings
+     * @param registry where the server's meters go
+     */
+    public RpcServer(ServerOptions options, MeterRegistry registry) {
+        this(options, new Metrics(registry), UnaryOperator.identity());
     }
 
     /**
@@ -112,7 +136,12 @@ public final class RpcServer implements AutoCloseable {
      * (the differential fuzzer's AuthBypassMutationTest reintroduces an authentication bypass this way).
      */
     RpcServer(ServerOptions options, UnaryOperator<BiFunction<String, Peer, CompletableFuture<JsonNode>>> wrapCore) {
+        this(options, new Metrics(), wrapCore);
+    }
+
+    private RpcServer(ServerOptions options, Metrics metrics, UnaryOperator<BiFunction<String, Peer, CompletableFuture<JsonNode>>> wrapCore) {
         this.options = options;
+        this.metrics = metrics;
         this.core = wrapCore.apply(new RequestProcessor(options.maxBatch())::process);
         this.host = new Host();
         ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, r -> {
@@ -129,7 +158,7 @@ public final class RpcServer implements AutoCloseable {
         jettyPool.setName("rpcws");
         this.jetty = new Server(jettyPool);
         this.handlerExecutor = pool;
-        this.localDelivery = new LocalDelivery(this::subscribers, task -> handlerExecutor.execute(task));
+        this.localDelivery = new LocalDelivery(this::subscribers, task -> handlerExecutor.execute(task), metrics.eventDelivery());
         this.delivery = localDelivery;
         of(ROOT);
     }
@@ -301,6 +330,7 @@ public final class RpcServer implements AutoCloseable {
         } finally {
             delivery.close();
             scheduler.shutdownNow();
+            metrics.close();
         }
     }
 
@@ -351,9 +381,8 @@ public final class RpcServer implements AutoCloseable {
     /** TLS 1.3 and 1.2 only, from a key store; the same handlers as the plain connector. */
     private ServerConnector tlsConnector(ServerOptions.Tls tls) {
         SslContextFactory.Server ssl = new SslContextFactory.Server();
-        ssl.setKeyStorePath(tls.keyStore().toString());
+        ssl.setKeyStore(keyStore(tls));
         ssl.setKeyStorePassword(tls.password());
-        ssl.setKeyStoreType(tls.type());
         ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
         HttpConfiguration https = new HttpConfiguration();
         SecureRequestCustomizer secure = new SecureRequestCustomizer();
@@ -365,6 +394,19 @@ public final class RpcServer implements AutoCloseable {
         c.setPort(tls.port());
         jetty.addConnector(c);
         return c;
+    }
+
+    /** Reads the key store here, so that a missing file or a wrong password fails {@link #start()} saying so. */
+    private static KeyStore keyStore(ServerOptions.Tls tls) {
+        try (InputStream in = Files.newInputStream(tls.keyStore())) {
+            KeyStore keyStore = KeyStore.getInstance(tls.type());
+            keyStore.load(in, tls.password().toCharArray());
+            return keyStore;
+        } catch (IOException | GeneralSecurityException e) {
+            String why = e instanceof NoSuchFileException ? "no such file"
+                    : e.getMessage() != null ? e.getMessage() : "not a " + tls.type() + " key store";
+            throw new IllegalArgumentException("cannot read the TLS key store " + tls.keyStore() + " (" + tls.type() + "): " + why, e);
+        }
     }
 
     private FrameHandler upgrade(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
@@ -403,6 +445,8 @@ public final class RpcServer implements AutoCloseable {
             metrics.connectionClosed();
             upgradePolicy.release();
         }
+
+        @Override public void closeCompleted(int code) { metrics.closeCompleted(code); }
 
         @Override public void frameReceived() { metrics.frameReceived(); }
         @Override public void replied(JsonNode reply) { metrics.replied(reply); }

@@ -42,15 +42,40 @@ public record ServerOptions(
         }
     }
 
+    /** Checks every value; the messages name the setting as the CLI's --help does. */
     public ServerOptions {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(adminHost, "adminHost");
         Objects.requireNonNull(pingInterval, "pingInterval");
         Objects.requireNonNull(pongTimeout, "pongTimeout");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
-        if (maxInFlight < 1) throw new IllegalArgumentException("maxInFlight must be at least 1");
-        if (maxBatch < 1) throw new IllegalArgumentException("maxBatch must be at least 1");
+        requireRange("port", port, 0, MAX_PORT);
+        requireRange("admin port", adminPort, -1, MAX_PORT);
+        if (tls != null) requireRange("TLS port", tls.port(), 0, MAX_PORT);
+        requireNotNegative("ping interval", pingInterval);
+        requireNotNegative("pong timeout", pongTimeout);
+        if (!pingInterval.isZero() && pongTimeout.isZero()) throw new IllegalArgumentException("pong timeout must be positive while pings are on");
+        requireNotNegative("idle timeout", idleTimeout);
+        requireRange("max message size", maxMessageBytes, 1, Long.MAX_VALUE);
+        requireRange("max batch", maxBatch, 1, Integer.MAX_VALUE);
+        requireRange("max queued bytes", maxQueuedBytes, 1, Long.MAX_VALUE);
+        requireRange("max in flight", maxInFlight, 1, Integer.MAX_VALUE);
+        requireRange("max connections", maxConnections, 0, Integer.MAX_VALUE);
+        requireRange("max failed logins", maxFailedLogins, 0, Integer.MAX_VALUE);
         allowedOrigins = List.copyOf(allowedOrigins);
+    }
+
+    private static final int MAX_PORT = 65535;
+
+    private static void requireRange(String what, long value, long min, long max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(what + " must be " + (max == Long.MAX_VALUE || max == Integer.MAX_VALUE
+                    ? "at least " + min : "from " + min + " to " + max) + ", not " + value);
+        }
+    }
+
+    private static void requireNotNegative(String what, Duration value) {
+        if (value.isNegative()) throw new IllegalArgumentException(what + " must not be negative, not " + value.toMillis() + " ms");
     }
 
     public static Builder builder() {
@@ -83,7 +108,7 @@ public record ServerOptions(
         public Builder host(String v) { host = v; return this; }
         public Builder port(int v) { port = v; return this; }
         public Builder adminHost(String v) { adminHost = v; return this; }
-        /** The admin HTTP API's port; negative (the default) disables it, 0 picks a free port. */
+        /** The admin HTTP API's port; -1 (the default) disables it, 0 picks a free port. */
         public Builder adminPort(int v) { adminPort = v; return this; }
         /** Zero disables server pings. */
         public Builder pingInterval(Duration v) { pingInterval = v; return this; }

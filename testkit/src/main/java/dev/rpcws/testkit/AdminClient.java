@@ -47,10 +47,14 @@ public final class AdminClient {
         return send(HttpRequest.newBuilder(base.resolve("/metrics")).GET().build());
     }
 
-    /** One unlabelled metric's value from {@link #metrics()}, or 0 when the server does not report it. */
-    public long metric(String name) {
+    /**
+     * One series' value from {@link #metrics()}, 0 when the server has not written it.
+     *
+     * @param series its name and labels as the text format writes them, e.g. {@code rpcws_evictions_total{reason="slow_consumer"}}
+     */
+    public double metric(String series) {
         for (String line : metrics().split("\n")) {
-            if (line.startsWith(name + " ")) return Long.parseLong(line.substring(name.length() + 1).trim());
+            if (line.startsWith(series + " ")) return Double.parseDouble(line.substring(series.length() + 1).trim());
         }
         return 0;
     }

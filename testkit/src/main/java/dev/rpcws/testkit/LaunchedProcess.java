@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
 
 /**
  * The one process launcher: starts a command, waits for its start-up line, keeps its whole output in a
- * log file (named after the process) for post-mortems, and can pause (SIGSTOP), resume and stop it.
+ * log file (named after the process) for post-mortems, and can pause (SIGSTOP), resume and stop it. A command
+ * that runs to its end (a tool, a CLI refusing its options) is {@link #run}.
  */
 public final class LaunchedProcess implements AutoCloseable {
     private final String name;
@@ -60,6 +61,48 @@ public final class LaunchedProcess implements AutoCloseable {
             p.destroyForcibly();
             throw new IllegalStateException(name + " did not print its start-up line within " + timeout.toMillis()
                     + " ms; exit=" + (p.isAlive() ? "running" : p.exitValue()) + "; see " + log, e);
+        }
+    }
+
+    /** What a command that ran to its end printed, and its exit status. */
+    public record Finished(int exitCode, String stdout, String stderr) {}
+
+    /**
+     * Runs {@code command} in {@code dir} to its end with {@code input} on its stdin, and returns what it printed;
+     * past {@code timeout} it is killed and this fails. Both outputs also go to {@code <repo>/target/test-logs/<name>.log}.
+     */
+    public static Finished run(String name, List<String> command, Path dir, String input, Duration timeout) {
+        Path log = Repo.logs().resolve(name + ".log");
+        try {
+            Process p = new ProcessBuilder(command).directory(dir.toFile()).start();
+            CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
+            CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
+            try (var stdin = p.getOutputStream()) {
+                stdin.write(input.getBytes(StandardCharsets.UTF_8));
+            } catch (IOException exitedEarly) {
+                // it did not read its input: its exit status and output say why
+            }
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException(name + " did not end within " + timeout.toMillis() + " ms: " + command);
+            }
+            Finished done = new Finished(p.exitValue(), out.join(), err.join());
+            Files.writeString(log, "$ " + String.join(" ", command) + "\n" + done.stdout() + done.stderr() + "exit " + done.exitCode() + "\n",
+                    StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            return done;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run " + name + ": " + command, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String readAll(java.io.InputStream in) {
+        try (in) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

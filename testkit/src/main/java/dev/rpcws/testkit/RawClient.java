@@ -173,8 +173,13 @@ public final class RawClient implements AutoCloseable {
     }
 
     @Override public void close() {
+        close(Wire.CLOSE_NORMAL, "bye");
+    }
+
+    /** Closes with this code and reason, waits for the close handshake, and stops a client of its own. */
+    public void close(int code, String reason) {
         if (session.isOpen()) {
-            session.close(Wire.CLOSE_NORMAL, "bye", Callback.NOOP);
+            session.close(code, reason, Callback.NOOP);
             try { // an event, not a poll: peers that open and close many connections (the fuzzer) wait one round trip
                 endpoint.closed.get(2, TimeUnit.SECONDS);
             } catch (java.util.concurrent.TimeoutException e) {

@@ -57,7 +57,7 @@ public final class Hooks {
 
     private static long[] connectionCounts() {
         AdminClient admin = Interop.server().admin();
-        return new long[] {admin.metric("rpcws_connections_opened_total"), admin.metric("rpcws_connections_compressed_total")};
+        return new long[] {(long) admin.metric("rpcws_connections_opened_total"), (long) admin.metric("rpcws_connections_compressed_total")};
     }
 
     /** JSON written inline in a step: an array, an object, a string, a number, true, false or null. */

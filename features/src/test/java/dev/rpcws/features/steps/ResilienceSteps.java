@@ -50,7 +50,7 @@ public final class ResilienceSteps {
     @When("the server has pinged it {int} times")
     public void serverPinged(int times) {
         long start = System.nanoTime();
-        long pongs = context.server().admin().metric("rpcws_pongs_received_total");
+        double pongs = context.server().admin().metric("rpcws_pongs_received_total");
         Duration idle = Interop.PING_INTERVAL.multipliedBy(times);
         Poll.until(times + " ping intervals with pongs", idle.plusSeconds(5),
                 () -> System.nanoTime() - start >= idle.toNanos() && context.server().admin().metric("rpcws_pongs_received_total") - pongs >= times);

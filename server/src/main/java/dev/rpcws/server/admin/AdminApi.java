@@ -49,8 +49,13 @@ public final class AdminApi extends Handler.Abstract.NonBlocking {
                 else json(response, callback, 503, "{\"status\":\"unavailable\",\"server\":\"jetty\"}");
             }
             case "/metrics" -> {
+                String text = server.metrics();
+                if (text == null) {
+                    json(response, callback, 404, "{\"error\":\"the server's meters are in the application's registry\"}");
+                    return true;
+                }
                 response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
-                write(response, callback, 200, server.metrics());
+                write(response, callback, 200, text);
             }
             case "/admin/connections" -> {
                 ArrayNode out = Json.array();

@@ -9,7 +9,7 @@ public interface AdminView {
     /** Whether the server takes connections (/health answers 200, else 503). */
     boolean healthy();
 
-    /** The metrics in the Prometheus text format. */
+    /** {@return the metrics in the Prometheus text format, or {@code null} when they are not kept in a Prometheus registry} */
     String metrics();
 
     /** Socket ids of the connections in a namespace (null: the root namespace); empty if there is none. */

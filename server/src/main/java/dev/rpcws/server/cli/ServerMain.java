@@ -7,6 +7,8 @@ import dev.rpcws.server.security.HandshakeAuthenticator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -19,13 +21,28 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
-/** {@code java -jar rpcws-server.jar}: the runnable server. */
-@Command(name = "rpcws-server", mixinStandardHelpOptions = true, version = "rpcws-server 0.1.0",
+/**
+ * {@code java -jar rpcws-server.jar}: the runnable server. It logs one start-up line with every setting in effect
+ * and prints {@code listening ws=<port> admin=<port>} on stdout once it accepts connections. Options it cannot use
+ * (a malformed or out-of-range value, a port in use, a key store it cannot open) end it with one line on stderr
+ * and exit status {@value #BAD_INPUT}; an unexpected failure exits with {@value #FAILED}.
+ */
+@Command(name = "rpcws-server", mixinStandardHelpOptions = true, versionProvider = ServerMain.Version.class,
         sortOptions = false, usageHelpWidth = 110,
         description = {"An rpc-websockets 10.0.1 server on Jetty 12, with heartbeats and limits.",
-                "Prints one line 'listening ws=<port> admin=<port>' once it accepts connections."})
+                "Serves no methods unless told: --fixture compat loads the test fixture (docs/compat-fixture.md).",
+                "Prints one line 'listening ws=<port> admin=<port>' once it accepts connections.",
+                "Exit status: 0 stopped, 1 failed, 2 options it cannot use (one line on stderr says which)."})
 public final class ServerMain implements Callable<Integer> {
-    enum Fixture { compat, none }
+    /** The process stopped because it was asked to (SIGTERM, Ctrl-C). */
+    static final int STOPPED = 0;
+    /** Something the options cannot explain went wrong. */
+    static final int FAILED = 1;
+    /** An option the server cannot use: wrong syntax or range, a port in use, a key store it cannot open. */
+    static final int BAD_INPUT = 2;
+    private static final Logger LOG = LoggerFactory.getLogger(ServerMain.class);
+
+    enum Fixture { none, compat }
 
     /** The library's defaults: the options below start from them, and --help shows them. */
     private static final ServerOptions DEFAULTS = ServerOptions.builder().build();
@@ -44,8 +61,9 @@ public final class ServerMain implements Callable<Integer> {
     @Option(names = "--admin-port", description = "Admin HTTP API port; 0 picks a free one, -1 disables it (default: ${DEFAULT-VALUE}).")
     int adminPort = DEFAULT_ADMIN_PORT;
 
-    @Option(names = "--fixture", description = "Methods and events to load: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    Fixture fixture = Fixture.compat;
+    @Option(names = "--fixture", description = "Methods and events to load: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}: no methods). "
+            + "compat is the interop suite's test fixture, with a foo/bar login: never for production.")
+    Fixture fixture = Fixture.none;
 
     @Option(names = "--ping-interval", paramLabel = "MS", description = "Server ping interval in ms; 0 disables heartbeats (default: ${DEFAULT-VALUE}).")
     long pingIntervalMs = DEFAULTS.pingInterval().toMillis();
@@ -108,36 +126,57 @@ public final class ServerMain implements Callable<Integer> {
 
     @Override public Integer call() throws Exception {
         if (adminPort >= 0 && adminToken == null && !isLoopback(adminHost)) {
-            System.err.println("refusing to bind the admin API to " + adminHost + " without --admin-token: it can emit events to every client");
-            return 2;
+            throw new Unusable("refusing to bind the admin API to " + adminHost + " without --admin-token: it can emit events to every client");
         }
         if (tlsPort != null && (tlsKeyStore == null || tlsPassword == null)) {
-            System.err.println("--tls-port needs --tls-keystore and a password (--tls-keystore-password or RPCWS_TLS_KEYSTORE_PASSWORD)");
-            return 2;
+            throw new Unusable("--tls-port needs --tls-keystore and a password (--tls-keystore-password or RPCWS_TLS_KEYSTORE_PASSWORD)");
         }
-        ServerOptions options = ServerOptions.builder()
-                .host(host).port(port).adminHost(adminHost).adminPort(adminPort)
-                .pingInterval(Duration.ofMillis(pingIntervalMs)).pongTimeout(Duration.ofMillis(pongTimeoutMs))
-                .idleTimeout(Duration.ofMillis(idleTimeoutMs))
-                .maxMessageBytes(maxMessageBytes).maxBatch(maxBatch).maxQueuedBytes(maxQueuedBytes)
-                .maxInFlight(maxInFlight).maxConnections(maxConnections).perMessageDeflate(perMessageDeflate)
-                .tls(tlsPort == null ? null : new ServerOptions.Tls(tlsPort, tlsKeyStore, tlsPassword, tlsType))
-                .allowedOrigins(allowedOrigins).allowMissingOrigin(!rejectMissingOrigin)
-                .maxFailedLogins(maxFailedLogins).adminToken(adminToken)
-                .build();
+        ServerOptions options;
+        try {
+            options = ServerOptions.builder()
+                    .host(host).port(port).adminHost(adminHost).adminPort(adminPort)
+                    .pingInterval(Duration.ofMillis(pingIntervalMs)).pongTimeout(Duration.ofMillis(pongTimeoutMs))
+                    .idleTimeout(Duration.ofMillis(idleTimeoutMs))
+                    .maxMessageBytes(maxMessageBytes).maxBatch(maxBatch).maxQueuedBytes(maxQueuedBytes)
+                    .maxInFlight(maxInFlight).maxConnections(maxConnections).perMessageDeflate(perMessageDeflate)
+                    .tls(tlsPort == null ? null : new ServerOptions.Tls(tlsPort, tlsKeyStore, tlsPassword, tlsType))
+                    .allowedOrigins(allowedOrigins).allowMissingOrigin(!rejectMissingOrigin)
+                    .maxFailedLogins(maxFailedLogins).adminToken(adminToken)
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw new Unusable(e.getMessage());
+        }
         RpcServer server = new RpcServer(options);
         if (fixture == Fixture.compat) CompatFixture.install(server);
         if (!tokens.isEmpty()) server.authenticateHandshakes(HandshakeAuthenticator.tokens(tokens), tokenLogsIn);
-        server.start();
+        try {
+            server.start();
+        } catch (Exception e) {
+            server.close();
+            throw new Unusable("cannot start: " + describe(e));
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
             stopped.countDown();
         }, "rpcws-shutdown"));
+        LOG.info(StartupLine.of(Version.get(), server, fixture.name(), tokens.size(), tokenLogsIn));
         System.out.println("listening ws=" + server.port() + " admin=" + server.adminPort() + (server.tlsPort() >= 0 ? " wss=" + server.tlsPort() : ""));
         System.out.flush();
         stopped.await();
-        return 0;
+        return STOPPED;
+    }
+
+    /**
+     * A failure as one line. The server's own {@link IllegalArgumentException}s say why already; others (Jetty's)
+     * get the innermost cause's message added, e.g. "Failed to bind to /127.0.0.1:8080: Address already in use".
+     */
+    static String describe(Throwable e) {
+        String message = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        if (e instanceof IllegalArgumentException) return message;
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        return root == e || root.getMessage() == null || message.contains(root.getMessage()) ? message : message + ": " + root.getMessage();
     }
 
     private static boolean isLoopback(String host) {
@@ -148,7 +187,49 @@ public final class ServerMain implements Callable<Integer> {
         }
     }
 
+    /** The command line as {@link #main} runs it: bad input is one line and {@link #BAD_INPUT}, never a stack trace. */
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new ServerMain());
+        cli.setParameterExceptionHandler((e, args) -> {
+            e.getCommandLine().getErr().println("rpcws-server: " + oneLine(e.getMessage()) + " (rpcws-server --help lists the options)");
+            return BAD_INPUT;
+        });
+        cli.setExecutionExceptionHandler((e, command, parsed) -> {
+            if (e instanceof Unusable) {
+                command.getErr().println("rpcws-server: " + oneLine(e.getMessage()));
+                return BAD_INPUT;
+            }
+            command.getErr().println("rpcws-server: failed: " + oneLine(describe(e)));
+            LOG.debug("failure", e);
+            return FAILED;
+        });
+        return cli;
+    }
+
+    private static String oneLine(String message) {
+        return message.replaceAll("\\s*\\R\\s*", "; ");
+    }
+
     public static void main(String[] args) {
-        System.exit(new CommandLine(new ServerMain()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** Options that parse but that the server cannot use: reported as one line, exit status {@link #BAD_INPUT}. */
+    private static final class Unusable extends RuntimeException {
+        Unusable(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** The version in the jar's manifest ({@code Implementation-Version}), or "dev" when run from classes. */
+    static final class Version implements CommandLine.IVersionProvider {
+        static String get() {
+            String v = ServerMain.class.getPackage().getImplementationVersion();
+            return v == null ? "dev" : v;
+        }
+
+        @Override public String[] getVersion() {
+            return new String[] {"rpcws-server " + get()};
+        }
     }
 }

@@ -31,6 +31,9 @@ public interface ConnectionHost {
     /** A connection is gone: it has left its namespace and dropped its subscriptions. */
     void closed();
 
+    /** A connection's WebSocket close completed with this code (1006 when the socket was lost without one). */
+    void closeCompleted(int code);
+
     void frameReceived();
 
     /** A reply went out: one response, or a batch of them. */

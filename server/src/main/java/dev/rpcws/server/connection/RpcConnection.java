@@ -7,6 +7,7 @@ import dev.rpcws.protocol.Wire;
 import dev.rpcws.server.events.Subscriber;
 import dev.rpcws.server.limits.Limits;
 import dev.rpcws.server.limits.OutboundBudget;
+import dev.rpcws.server.limits.RateLimitedLog;
 import dev.rpcws.server.security.LoginThrottle;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.core.CloseStatus;
@@ -14,6 +15,8 @@ import org.eclipse.jetty.websocket.core.CoreSession;
 import org.eclipse.jetty.websocket.core.Frame;
 import org.eclipse.jetty.websocket.core.FrameHandler;
 import org.eclipse.jetty.websocket.core.OpCode;
+import org.eclipse.jetty.websocket.core.exception.CloseException;
+import org.eclipse.jetty.websocket.core.exception.WebSocketTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +39,9 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  */
 public final class RpcConnection implements FrameHandler, Peer, Subscriber {
     private static final Logger LOG = LoggerFactory.getLogger(RpcConnection.class);
+    /** Peers decide how often these happen: rate-limited, one budget per kind for the whole JVM. */
+    private static final RateLimitedLog EVICTIONS = new RateLimitedLog(LOG);
+    private static final RateLimitedLog CLOSED_BY_ERROR = new RateLimitedLog(LOG);
     /** Read buffer per connection; larger messages still arrive whole. */
     public static final int INPUT_BUFFER_BYTES = 1024;
     private static final AtomicIntegerFieldUpdater<RpcConnection> GONE = AtomicIntegerFieldUpdater.newUpdater(RpcConnection.class, "gone");
@@ -121,8 +127,17 @@ public final class RpcConnection implements FrameHandler, Peer, Subscriber {
         }
     }
 
+    /**
+     * A peer that broke the protocol (a message too big, text that is not UTF-8, a bad frame) or sat idle past the
+     * idle timeout is logged at INFO, rate-limited; a connection that merely dropped (reset, end of stream) is
+     * ordinary and logged at DEBUG.
+     */
     @Override public void onError(Throwable cause, Callback callback) {
-        LOG.debug("connection {} error: {}", socketId, cause.toString());
+        if (cause instanceof CloseException || cause instanceof WebSocketTimeoutException) {
+            CLOSED_BY_ERROR.info("connection {} on {} closed: {}", socketId, namespace.name(), cause.toString());
+        } else {
+            LOG.debug("connection {} on {} failed: {}", socketId, namespace.name(), cause.toString());
+        }
         leave();
         callback.succeeded();
     }
@@ -130,6 +145,7 @@ public final class RpcConnection implements FrameHandler, Peer, Subscriber {
     @Override public void onClosed(CloseStatus closeStatus, Callback callback) {
         messages.reset();
         leave();
+        host.closeCompleted(closeStatus.getCode());
         ScheduledFuture<?> timer = abort;
         if (timer != null) timer.cancel(false); // the close completed: nothing left to abort
         callback.succeeded();
@@ -253,7 +269,7 @@ public final class RpcConnection implements FrameHandler, Peer, Subscriber {
         CoreSession c = core;
         if (c == null || isGone()) return;
         host.evicted(metricReason);
-        LOG.info("evicting {} on {}: {}", socketId, namespace.name(), reason);
+        EVICTIONS.info("evicting {} on {}: {}", socketId, namespace.name(), reason);
         leave();
         c.close(code, reason, Callback.NOOP);
         ScheduledFuture<?> timer = host.scheduler().schedule(c::abort, Wire.CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);

@@ -2,6 +2,7 @@ package dev.rpcws.server.events;
 
 import dev.rpcws.protocol.Frames;
 import dev.rpcws.protocol.Json;
+import io.micrometer.core.instrument.Timer;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Delivery to this node's subscribers. The notification is encoded once and every subscriber gets the same
@@ -23,14 +25,23 @@ public final class LocalDelivery implements EventDelivery {
 
     private final Audience audience;
     private final Executor executor;
+    private final Timer delivery;
 
-    /** @param executor runs the shares of a large fan-out beyond the emitting thread's own */
-    public LocalDelivery(Audience audience, Executor executor) {
+    /**
+     * A delivery to this node's subscribers.
+     *
+     * @param audience who subscribes to what here
+     * @param executor runs the shares of a large fan-out beyond the emitting thread's own
+     * @param delivery records, per emission that reaches anyone here, the time until every subscriber's frame was queued
+     */
+    public LocalDelivery(Audience audience, Executor executor, Timer delivery) {
         this.audience = audience;
         this.executor = executor;
+        this.delivery = delivery;
     }
 
     @Override public int emit(Emission emission) {
+        long emitted = System.nanoTime();
         Subscriber[] to = snapshot(audience.subscribers(emission));
         if (to.length == 0) return 0;
         byte[] frame = Json.writeBytes(Frames.notification(emission.event(), emission.params()));
@@ -48,6 +59,7 @@ public final class LocalDelivery implements EventDelivery {
         }
         int sent = send(to, 0, Math.min(size, to.length), frame);
         for (CompletableFuture<Integer> share : others) sent += share.join();
+        delivery.record(System.nanoTime() - emitted, TimeUnit.NANOSECONDS);
         return sent;
     }
 

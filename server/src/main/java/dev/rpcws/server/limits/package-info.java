@@ -14,6 +14,7 @@
  * <tr><td>failed logins</td><td>{@code security.LoginThrottle}</td><td>close 1008 "Too many failed logins"</td></tr>
  * <tr><td>connections</td><td>{@code security.UpgradePolicy}</td><td>HTTP 503</td></tr>
  * <tr><td>idle time</td><td>Jetty's idle timeout</td><td>close 1001</td></tr>
+ * <tr><td>log lines peers cause</td><td>{@link dev.rpcws.server.limits.RateLimitedLog}</td><td>10 per 10 s per kind, then a count</td></tr>
  * </table>
  *
  * <p>{@link dev.rpcws.server.limits.Limits} carries the per-connection values to the connections.

@@ -7,6 +7,7 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 import org.eclipse.jetty.websocket.core.server.ServerUpgradeRequest;
 import org.eclipse.jetty.websocket.core.server.ServerUpgradeResponse;
+import dev.rpcws.server.limits.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +60,7 @@ public final class UpgradePolicy {
     private final boolean tokenLogsIn;
     /** Connections admitted and not yet released: counted at the upgrade, so racing upgrades cannot overshoot. */
     private final AtomicInteger admitted = new AtomicInteger();
+    private final RateLimitedLog refusals = new RateLimitedLog(LOG);
 
     /**
      * @param allowedOrigins   empty allows every origin
@@ -75,23 +77,34 @@ public final class UpgradePolicy {
         this.tokenLogsIn = tokenLogsIn;
     }
 
-    /** Decides one upgrade; {@code query} holds its query parameters (for {@code ?token=}). */
+    /**
+     * Decides one upgrade; {@code query} holds its query parameters (for {@code ?token=}). A refusal is logged at
+     * INFO with the peer's address and why, rate-limited: anyone can make the server refuse upgrades.
+     */
     public Verdict check(ServerUpgradeRequest request, Fields query) {
         if (maxConnections > 0 && admitted.incrementAndGet() > maxConnections) {
             admitted.decrementAndGet();
-            return new Verdict(Refusal.TOO_MANY_CONNECTIONS, null, false);
+            return refuse(request, Refusal.TOO_MANY_CONNECTIONS, "at the limit of " + maxConnections);
         }
-        if (!originAllowed(request.getHeaders().get(HttpHeader.ORIGIN))) {
+        String origin = request.getHeaders().get(HttpHeader.ORIGIN);
+        if (!originAllowed(origin)) {
             release();
-            return new Verdict(Refusal.ORIGIN, null, false);
+            return refuse(request, Refusal.ORIGIN, origin == null ? "no Origin header" : "Origin " + origin);
         }
         if (authenticator == null) return new Verdict(null, null, false);
-        String identity = authenticate(request, query);
+        String token = bearerToken(request, query);
+        String identity = authenticate(request, token);
         if (identity == null) {
             release();
-            return new Verdict(Refusal.TOKEN, null, false);
+            return refuse(request, Refusal.TOKEN, token == null ? "no bearer token" : "token not accepted");
         }
         return new Verdict(null, identity, tokenLogsIn);
+    }
+
+    private Verdict refuse(ServerUpgradeRequest request, Refusal why, String detail) {
+        refusals.info("refused an upgrade from {} to {}: {} ({})", request.getConnectionMetaData().getRemoteSocketAddress(),
+                request.getHttpURI().getPath(), why.message, detail);
+        return new Verdict(why, null, false);
     }
 
     /** An admitted connection is gone (or its upgrade failed after all): its place under the limit is free. */
@@ -105,12 +118,15 @@ public final class UpgradePolicy {
         return allowedOrigins.contains(origin);
     }
 
-    /** The bearer token from the Authorization header, else from {@code ?token=}; an authenticator that throws refuses. */
-    private String authenticate(ServerUpgradeRequest request, Fields query) {
-        String token = null;
+    /** The bearer token from the Authorization header, else from {@code ?token=}; null when there is none. */
+    private static String bearerToken(ServerUpgradeRequest request, Fields query) {
         String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
-        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) token = authorization.substring(7).trim();
-        if (token == null) token = query.getValue("token");
+        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) return authorization.substring(7).trim();
+        return query.getValue("token");
+    }
+
+    /** The identity the authenticator returns (also asked without a token: it may read other headers), or null; one that throws refuses. */
+    private String authenticate(ServerUpgradeRequest request, String token) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         for (var field : request.getHeaders()) headers.computeIfAbsent(field.getName(), n -> new ArrayList<>()).add(field.getValue());
         try {
