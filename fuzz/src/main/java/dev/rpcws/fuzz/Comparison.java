@@ -111,12 +111,6 @@ final class Comparison {
             jetty.forEach(f -> this.jetty.add(new Received(f, context)));
         }
 
-        /** The frame this connection sent at this step, if it is a single JSON object. */
-        JsonNode sentObject() {
-            JsonNode f = sent();
-            return f != null && f.isObject() ? f : null;
-        }
-
         /** The calls of {@code method} this connection sent at this step, singly or in a batch. */
         List<JsonNode> sentCalls(String method) {
             JsonNode f = sent();
@@ -129,7 +123,8 @@ final class Comparison {
             return out;
         }
 
-        private JsonNode sent() {
+        /** The frame this connection sent at this step, parsed; null if it sent none or no JSON. */
+        JsonNode sent() {
             if (step < 0 || !(context.session.steps().get(step) instanceof Send send) || send.conn() != conn) return null;
             return Deviation.parse(send.frame().text());
         }

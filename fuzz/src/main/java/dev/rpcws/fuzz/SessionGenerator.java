@@ -26,9 +26,6 @@ import java.util.SplittableRandom;
  * <ul>
  *   <li>{@code hang}, the fixture's one asynchronous method: the runner's sync probes assume that a frame's
  *       reply is written before a probe sent after it is answered.</li>
- *   <li>Names inherited from {@code Object.prototype} as methods of notifications inside batches: the
- *       reference answers nothing there and rpcws an error, and inside a batch array no normaliser can tell
- *       which element an {@code "id":null} error belongs to (deviation D3 handles them everywhere else).</li>
  *   <li>Lone surrogates in event names: a name becomes a member name of the reply, which the project's codec
  *       cannot read back (D13), so that reply could not be normalised.</li>
  * </ul>
@@ -86,7 +83,9 @@ public final class SessionGenerator {
         }
 
         Session session() {
-            if (chance(0.12)) return loginSession();
+            double kind = r.nextDouble();
+            if (kind < 0.12) return loginSession();
+            if (kind < 0.24) return eventSession();
             int conns = chance(0.6) ? 1 : chance(0.75) ? 2 : 3;
             List<String> connections = new ArrayList<>();
             for (int i = 0; i < conns; i++) connections.add(connection(i, connections));
@@ -119,13 +118,61 @@ public final class SessionGenerator {
                 namespaces.add("/");
             }
             List<Step> steps = new ArrayList<>();
-            int n = 2 + r.nextInt(maxSteps - 1);
+            int n = 1 + r.nextInt(Math.max(1, maxSteps));
             for (int i = 0; i < n; i++) {
                 int conn = r.nextInt(conns);
                 double p = r.nextDouble();
                 if (p < 0.1) steps.add(new Emit(chance(0.5) ? null : "/", "secretNews", List.of(value(1))));
                 else if (p < 0.25) steps.add(new Send(conn, new Batch(List.of(loginStep(), loginStep(), loginStep()))));
                 else steps.add(new Send(conn, new Text(loginStep())));
+            }
+            return new Session(seed, caseNumber, connections, steps);
+        }
+
+        /**
+         * A session about events: connections to namespaces that declare them (the same name in two, one name
+         * protected), subscriptions and unsubscriptions, and global and namespace emits with arguments of every
+         * shape (the flattening rules differ between the two), so that events meet their subscribers.
+         */
+        private Session eventSession() {
+            int conns = 1 + r.nextInt(3);
+            List<String> connections = new ArrayList<>();
+            for (int i = 0; i < conns; i++) {
+                String path = pick("/", "/", "/chat", "/test");
+                connections.add(path + "?socket_id=events-" + caseNumber + "-" + i);
+                namespaces.add(path);
+            }
+            List<Step> steps = new ArrayList<>();
+            List<String> subscribed = new ArrayList<>(); // emits mostly name an event some connection asked for
+            for (int conn = 0; conn < conns; conn++) { // every connection subscribes first
+                String event = pick(EVENTS.get(namespaces.get(conn)).toArray(String[]::new));
+                subscribed.add(event);
+                steps.add(new Send(conn, new Text("{\"jsonrpc\":\"2.0\",\"method\":" + quote(Wire.SUBSCRIBE) + ",\"params\":[" + quote(event) + "],\"id\":" + (conn + 100) + "}")));
+            }
+            int n = 1 + r.nextInt(Math.max(1, maxSteps - conns));
+            for (int i = 0; i < n; i++) {
+                int conn = r.nextInt(conns);
+                List<String> own = EVENTS.get(namespaces.get(conn));
+                double p = r.nextDouble();
+                if (p < 0.4) {
+                    List<String> args = new ArrayList<>();
+                    for (int a = chance(0.3) ? 1 : r.nextInt(4); a > 0; a--) args.add(value(2));
+                    String event = !subscribed.isEmpty() && chance(0.75) ? subscribed.get(r.nextInt(subscribed.size()))
+                            : chance(0.8) ? pick(own.toArray(String[]::new)) : pick("newMessage", "secretNews", "nope");
+                    steps.add(new Emit(chance(0.5) ? null : namespaces.get(conn), event, args));
+                } else if (p < 0.75) {
+                    String event = pick(own.toArray(String[]::new));
+                    subscribed.add(event);
+                    String names = "[" + quote(event) + (chance(0.4) ? "," + quote(pick(ALL_EVENTS.toArray(String[]::new))) : "") + "]";
+                    steps.add(new Send(conn, new Text("{\"jsonrpc\":\"2.0\",\"method\":" + quote(Wire.SUBSCRIBE) + ",\"params\":" + names + ",\"id\":" + (i + 1) + "}")));
+                } else if (p < 0.85) {
+                    steps.add(new Send(conn, new Text("{\"jsonrpc\":\"2.0\",\"method\":" + quote(Wire.UNSUBSCRIBE) + ",\"params\":[" + quote(pick(own.toArray(String[]::new))) + "],\"id\":" + (i + 1) + "}")));
+                } else if (p < 0.95) {
+                    steps.add(new Send(conn, new Text(loginStep())));
+                } else if (conns > 1) {
+                    steps.add(new Close(conn));
+                    break;
+                }
             }
             return new Session(seed, caseNumber, connections, steps);
         }
@@ -178,7 +225,7 @@ public final class SessionGenerator {
         private Frame frame(String ns) {
             double p = r.nextDouble();
             if (p < 0.02) return new Batch(loginStorm()); // the Jetty server's failed-login limit (D14)
-            if (p < 0.55) return new Text(request(ns, false));
+            if (p < 0.55) return new Text(request(ns));
             if (p < 0.75) return new Batch(batchElements(ns));
             if (p < 0.87) return new Text(junk(ns));
             return new Binary(binary(ns));
@@ -189,9 +236,9 @@ public final class SessionGenerator {
             List<String> elements = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 double p = r.nextDouble();
-                if (p < 0.78) elements.add(request(ns, true));
+                if (p < 0.78) elements.add(request(ns));
                 else if (p < 0.92) elements.add(value(1));
-                else elements.add("[" + request(ns, true) + "]"); // a nested batch is one invalid element
+                else elements.add("[" + request(ns) + "]"); // a nested batch is one invalid element
             }
             return elements;
         }
@@ -206,7 +253,7 @@ public final class SessionGenerator {
         }
 
         private byte[] binary(String ns) {
-            String text = chance(0.7) ? request(ns, false) : chance(0.5) ? new Batch(batchElements(ns)).text() : junk(ns);
+            String text = chance(0.7) ? request(ns) : chance(0.5) ? new Batch(batchElements(ns)).text() : junk(ns);
             byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
             if (!chance(0.25)) return utf8;
             // Malformed UTF-8 somewhere: both servers decode binary frames with replacement characters.
@@ -224,7 +271,7 @@ public final class SessionGenerator {
         /** Invalid JSON, or valid JSON that is no request. */
         private String junk(String ns) {
             if (chance(0.2)) {
-                String req = request(ns, false);
+                String req = request(ns);
                 return req.substring(0, r.nextInt(req.length())); // truncated
             }
             if (chance(0.35)) return value(2);
@@ -244,7 +291,7 @@ public final class SessionGenerator {
         // ---- requests ----
 
         /** A request object; members in the usual order mostly, some missing, some of the wrong type. */
-        private String request(String ns, boolean inBatch) {
+        private String request(String ns) {
             String method = method(ns);
             List<String> members = new ArrayList<>();
             if (!chance(0.05)) members.add("\"jsonrpc\":" + (chance(0.93) ? "\"2.0\"" : pick("\"1.0\"", "2", "2.0", "null", "\"2.00\"", "\" 2.0\"", "\"\"", "true", "[\"2.0\"]")));
@@ -253,8 +300,6 @@ public final class SessionGenerator {
             String params = params(ns, name);
             if (params != null) members.add("\"params\":" + params);
             String id = id();
-            boolean inherited = name != null && Deviation.OBJECT_PROTOTYPE_NAMES.contains(name);
-            if (inherited && inBatch && (id == null || isFalsy(id))) id = "\"" + name + "\""; // see the class comment
             if (id != null) members.add("\"id\":" + id);
             if (chance(0.04)) members.add(pick("\"foo\":\"bar\"", "\"id\":7", "\"method\":\"sum\"", "\"params\":[9]", "\"jsonrpc\":\"1.0\"", "\"result\":1", "\"error\":{}"));
             if (chance(0.05)) java.util.Collections.shuffle(members, new java.util.Random(r.nextLong()));
@@ -430,9 +475,5 @@ public final class SessionGenerator {
         } catch (dev.rpcws.protocol.Json.JsonSyntaxException e) {
             return null;
         }
-    }
-
-    private static boolean isFalsy(String json) {
-        return List.of("0", "\"\"", "false", "null", "-0", "0.0", "0e5").contains(json);
     }
 }

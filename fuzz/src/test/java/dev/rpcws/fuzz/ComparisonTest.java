@@ -28,6 +28,23 @@ class ComparisonTest {
         assertThat(compare("{\"jsonrpc\":\"2.0\",\"result\":1,\"id\":1}", "{\"jsonrpc\":\"2.0\",\"result\":1.0,\"id\":1}").difference).isNotNull();
     }
 
+    /** D3 in a batch: the reference skips an inherited name's notification, rpcws answers it with -32601, id null. */
+    @Test void aBatchLosesExactlyTheErrorsOfItsInheritedNotifications() {
+        String notFound = "{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32601,\"message\":\"Method not found\"},\"id\":null}";
+        String three = "{\"jsonrpc\":\"2.0\",\"result\":3,\"id\":1}";
+        Session batch = new Session(0, 0, List.of("/"), List.of(new Send(0, new Session.Batch(List.of(
+                "{\"jsonrpc\":\"2.0\",\"method\":\"valueOf\"}",
+                "{\"jsonrpc\":\"2.0\",\"method\":\"sum\",\"params\":[1,2],\"id\":1}",
+                "{\"jsonrpc\":\"2.0\",\"method\":\"nope\"}")))));
+        Observation reference = observation(batch, List.of(List.of("[" + three + "," + notFound + "]")));
+        assertThat(Comparison.of(batch, reference, observation(batch, List.of(List.of("[" + notFound + "," + three + "," + notFound + "]")))).difference)
+                .isNull();
+        assertThat(Comparison.of(batch, reference, observation(batch, List.of(List.of("[" + notFound + "," + notFound + "," + three + "," + notFound + "]")))).difference)
+                .as("one -32601 more than the batch had such notifications").isNotNull();
+        assertThat(Comparison.of(batch, reference, observation(batch, List.of(List.of("[" + notFound + "," + three + "]")))).difference)
+                .as("the unknown method's error missing").isNotNull();
+    }
+
     @Test void socketIdsCompareByOrderOfAppearance() {
         String a = "\"0b6c3a4e-8f5d-4a7b-9c1d-2e3f4a5b6c7d\"", b = "\"1f2e3d4c-5b6a-4978-8a6b-5c4d3e2f1a0b\"";
         Session two = new Session(0, 0, List.of("/", "/"), List.of(new Send(0, new Text("{}")), new Send(1, new Text("{}"))));
