@@ -46,11 +46,18 @@ public final class Namespace {
         add(Wire.LIST_METHODS, (params, ctx) -> jsKeyOrder(methodOrder));
     }
 
+    /** {@return its URL path} */
     public String name() {
         return name;
     }
 
-    /** Registers (or silently replaces, as the reference does) a method; it starts public. */
+    /**
+     * Registers (or silently replaces, as the reference does) a method; it starts public.
+     *
+     * @param method its name
+     * @param handler its code
+     * @return the registration, to protect it
+     */
     public Registration register(String method, MethodHandler handler) {
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(handler, "handler");
@@ -63,7 +70,13 @@ public final class Namespace {
         return entry;
     }
 
-    /** Declares an event clients may subscribe to; declaring a name twice is an error, as in the reference. */
+    /**
+     * Declares an event clients may subscribe to; declaring a name twice is an error, as in the reference.
+     *
+     * @param event its name
+     * @return the registration, to protect it
+     * @throws IllegalStateException when it is declared already
+     */
     public Registration event(String event) {
         Objects.requireNonNull(event, "event");
         EventEntry entry = new EventEntry();
@@ -74,12 +87,12 @@ public final class Namespace {
         return entry;
     }
 
-    /** The declared event names, in declaration order. */
+    /** {@return the declared event names, in declaration order} */
     public List<String> eventList() {
         return List.copyOf(eventOrder);
     }
 
-    /** Socket ids of the connections in this namespace. */
+    /** {@return the socket ids of the connections in this namespace} */
     public List<String> connected() {
         List<String> ids = new ArrayList<>();
         for (RpcConnection c : connections) ids.add(c.socketId());
@@ -88,8 +101,11 @@ public final class Namespace {
 
     /**
      * Sends an event to this namespace's subscribers, {@code params} being the array of arguments, never
-     * flattened (the reference's {@code server.of(ns).emit}). Returns the number of connections of this node it
-     * was sent to.
+     * flattened (the reference's {@code server.of(ns).emit}).
+     *
+     * @param event the event's name
+     * @param args its arguments (values Jackson can convert)
+     * @return the number of connections of this node it was sent to
      */
     public int emit(String event, Object... args) {
         return server.deliver(Emission.toNamespace(name, event, EventParams.forNamespaceEmit(nodes(args))));

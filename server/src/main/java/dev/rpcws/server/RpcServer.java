@@ -85,6 +85,7 @@ import java.util.function.UnaryOperator;
  */
 public final class RpcServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RpcServer.class);
+    /** The root namespace: connections to {@code ws://host:port/}. */
     public static final String ROOT = "/";
     private static final int CORES = Runtime.getRuntime().availableProcessors();
     /** Threads at most, while handlers block (Jetty's default maximum). */
@@ -165,29 +166,55 @@ public final class RpcServer implements AutoCloseable {
 
     // ---- the reference's API ----
 
-    /** Registers a method in the root namespace. */
+    /**
+     * Registers a method in the root namespace.
+     *
+     * @param method its name
+     * @param handler its code
+     * @return the registration, to protect it
+     */
     public Registration register(String method, MethodHandler handler) {
         return of(ROOT).register(method, handler);
     }
 
-    /** Declares an event in the root namespace. */
+    /**
+     * Declares an event in the root namespace.
+     *
+     * @param event its name
+     * @return the registration, to protect it
+     */
     public Registration event(String event) {
         return of(ROOT).event(event);
     }
 
-    /** Installs the {@code rpc.login} handler of the root namespace: a connection logs in when it returns {@code true}. */
+    /**
+     * Installs the {@code rpc.login} handler of the root namespace: a connection logs in when it returns {@code true}.
+     *
+     * @param login the handler; it gets the login's params
+     * @return its registration
+     */
     public Registration setAuth(MethodHandler login) {
         return of(ROOT).register(Wire.LOGIN, login);
     }
 
-    /** The namespace of a URL path, created if needed. */
+    /**
+     * The namespace of a URL path, created if needed.
+     *
+     * @param namespace the path, verbatim
+     * @return the namespace
+     */
     public Namespace of(String namespace) {
         Namespace ns = namespaces.computeIfAbsent(namespace, n -> new Namespace(n, this));
         ns.declare();
         return ns;
     }
 
-    /** A namespace if it exists, without creating it. */
+    /**
+     * A namespace if it exists, without creating it.
+     *
+     * @param namespace the path, verbatim
+     * @return the namespace, or empty
+     */
     public Optional<Namespace> find(String namespace) {
         return Optional.ofNullable(namespaces.get(namespace));
     }
@@ -195,13 +222,21 @@ public final class RpcServer implements AutoCloseable {
     /**
      * Sends an event to its subscribers in every namespace that declared it. Exactly one object or array
      * argument becomes {@code params} itself; otherwise {@code params} is the array of arguments (the
-     * reference's flattening rule). Returns the number of connections of this node it was sent to.
+     * reference's flattening rule).
+     *
+     * @param event the event's name
+     * @param args its arguments (values Jackson can convert)
+     * @return the number of connections of this node it was sent to
      */
     public int emit(String event, Object... args) {
         return deliver(Emission.toEveryNamespace(event, EventParams.forGlobalEmit(Namespace.nodes(args))));
     }
 
-    /** Forgets a namespace and closes its connections with 1000: the namespace is gone on purpose. */
+    /**
+     * Forgets a namespace and closes its connections with 1000: the namespace is gone on purpose.
+     *
+     * @param namespace the path, verbatim
+     */
     public void closeNamespace(String namespace) {
         Namespace ns = namespaces.remove(namespace);
         if (ns == null) return;
@@ -213,6 +248,8 @@ public final class RpcServer implements AutoCloseable {
     /**
      * What this server serves (its declared namespaces' methods and events, with their protection), for nodes
      * behind one load balancer to compare.
+     *
+     * @return the registrations of every declared namespace
      */
     public Registrations registrations() {
         TreeMap<String, Registrations.Served> served = new TreeMap<>();
@@ -225,6 +262,9 @@ public final class RpcServer implements AutoCloseable {
     /**
      * Routes every emit through {@code around} the in-process delivery, e.g. a broker that also delivers to and
      * from other nodes (see {@link dev.rpcws.server.events}). Set before {@link #start()}.
+     *
+     * @param around given the in-process delivery, returns the one to use
+     * @return this server
      */
     public RpcServer eventDelivery(UnaryOperator<EventDelivery> around) {
         this.delivery = around.apply(localDelivery);
@@ -236,6 +276,9 @@ public final class RpcServer implements AutoCloseable {
     /**
      * Runs method handlers; the default is the server's own pool, which Jetty's I/O shares and which grows while
      * handlers block. Set before {@link #start()}.
+     *
+     * @param executor where handlers run
+     * @return this server
      */
     public RpcServer handlerExecutor(Executor executor) {
         this.handlerExecutor = executor;
@@ -246,6 +289,10 @@ public final class RpcServer implements AutoCloseable {
      * Authenticates every upgrade: {@code authenticator} returns an identity or refuses with 401. With
      * {@code logsIn}, an authenticated connection counts as logged in for protected methods and events.
      * Set before {@link #start()}.
+     *
+     * @param authenticator decides each upgrade
+     * @param logsIn whether an authenticated connection counts as logged in
+     * @return this server
      */
     public RpcServer authenticateHandshakes(HandshakeAuthenticator authenticator, boolean logsIn) {
         this.authenticator = authenticator;
@@ -253,6 +300,13 @@ public final class RpcServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Binds the connectors and starts serving.
+     *
+     * @return this server
+     * @throws Exception when a port cannot be bound ({@code IOException}) or the TLS key store cannot be read
+     *     ({@link IllegalArgumentException})
+     */
     public RpcServer start() throws Exception {
         upgradePolicy = new UpgradePolicy(options.allowedOrigins(), options.allowMissingOrigin(), options.maxConnections(),
                 authenticator, tokenLogsIn);
@@ -292,17 +346,17 @@ public final class RpcServer implements AutoCloseable {
         return this;
     }
 
-    /** The WebSocket port (the chosen one when configured as 0). */
+    /** {@return the WebSocket port (the chosen one when configured as 0)} */
     public int port() {
         return wsConnector.getLocalPort();
     }
 
-    /** The TLS ({@code wss://}) port, or -1 without TLS. */
+    /** {@return the TLS ({@code wss://}) port, or -1 without TLS} */
     public int tlsPort() {
         return tlsConnector == null ? -1 : tlsConnector.getLocalPort();
     }
 
-    /** The admin API's port, or -1 when it is disabled. */
+    /** {@return the admin API's port, or -1 when it is disabled} */
     public int adminPort() {
         return adminConnector == null ? -1 : adminConnector.getLocalPort();
     }
@@ -334,10 +388,12 @@ public final class RpcServer implements AutoCloseable {
         }
     }
 
+    /** {@return the server's meters} */
     public Metrics metrics() {
         return metrics;
     }
 
+    /** {@return the options it was made with} */
     public ServerOptions options() {
         return options;
     }

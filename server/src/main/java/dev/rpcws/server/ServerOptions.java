@@ -11,7 +11,27 @@ import java.util.Objects;
 /**
  * Everything configurable about a server. The builder holds every default once, and the CLI shows and uses
  * the same ones. Limits the reference lacks (heartbeat, queue bounds, batch length) are on by default with
- * generous values; each outcome is documented in the README's limits table.
+ * generous values; each outcome is documented in the README's limits table. Every value is checked here, and an
+ * {@link IllegalArgumentException} names the setting as the CLI's --help does.
+ *
+ * @param host interface of the WebSocket connector
+ * @param port WebSocket port, 0 to 65535; 0 picks a free one
+ * @param adminHost interface of the admin HTTP API
+ * @param adminPort admin HTTP API port, -1 (off) to 65535; 0 picks a free one
+ * @param pingInterval server ping interval; zero disables the heartbeat
+ * @param pongTimeout silence after a ping that evicts the peer (1001); positive while pings are on
+ * @param idleTimeout idle time that closes a connection; zero: never
+ * @param maxMessageBytes larger messages close the connection with 1009
+ * @param maxBatch longer batches get one -32600 error
+ * @param maxQueuedBytes unsent output past which a peer is evicted (1008)
+ * @param maxInFlight unanswered messages per connection before its reads pause
+ * @param maxConnections further upgrades get HTTP 503; zero: unlimited
+ * @param perMessageDeflate whether permessage-deflate is accepted
+ * @param tls a {@code wss://} connector beside the plain one, or null
+ * @param allowedOrigins origins allowed to upgrade; empty: any
+ * @param allowMissingOrigin with an allow-list, whether upgrades without an Origin header pass
+ * @param maxFailedLogins failed {@code rpc.login} attempts before the connection is closed (1008); zero: unlimited
+ * @param adminToken bearer token the admin API requires (all but /health), or null
  */
 public record ServerOptions(
         String host,
@@ -33,8 +53,23 @@ public record ServerOptions(
         int maxFailedLogins,
         String adminToken) {
 
-    /** A TLS connector beside the plain one: a PKCS12 (or JKS) key store with the server's key and certificate. */
+    /**
+     * A TLS connector beside the plain one: a PKCS12 (or JKS) key store with the server's key and certificate.
+     *
+     * @param port its port, 0 to 65535; 0 picks a free one
+     * @param keyStore the key store file
+     * @param password the key store's password (also the key's)
+     * @param type {@code PKCS12} or {@code JKS}
+     */
     public record Tls(int port, Path keyStore, String password, String type) {
+        /**
+         * Checks that nothing is missing.
+         *
+         * @param port its port, 0 to 65535; 0 picks a free one
+         * @param keyStore the key store file
+         * @param password the key store's password (also the key's)
+         * @param type {@code PKCS12} or {@code JKS}
+         */
         public Tls {
             Objects.requireNonNull(keyStore, "keyStore");
             Objects.requireNonNull(password, "password");
@@ -42,7 +77,28 @@ public record ServerOptions(
         }
     }
 
-    /** Checks every value; the messages name the setting as the CLI's --help does. */
+    /**
+     * Checks every value (see above).
+     *
+     * @param host interface of the WebSocket connector
+     * @param port WebSocket port, 0 to 65535; 0 picks a free one
+     * @param adminHost interface of the admin HTTP API
+     * @param adminPort admin HTTP API port, -1 (off) to 65535; 0 picks a free one
+     * @param pingInterval server ping interval; zero disables the heartbeat
+     * @param pongTimeout silence after a ping that evicts the peer (1001); positive while pings are on
+     * @param idleTimeout idle time that closes a connection; zero: never
+     * @param maxMessageBytes larger messages close the connection with 1009
+     * @param maxBatch longer batches get one -32600 error
+     * @param maxQueuedBytes unsent output past which a peer is evicted (1008)
+     * @param maxInFlight unanswered messages per connection before its reads pause
+     * @param maxConnections further upgrades get HTTP 503; zero: unlimited
+     * @param perMessageDeflate whether permessage-deflate is accepted
+     * @param tls a {@code wss://} connector beside the plain one, or null
+     * @param allowedOrigins origins allowed to upgrade; empty: any
+     * @param allowMissingOrigin with an allow-list, whether upgrades without an Origin header pass
+     * @param maxFailedLogins failed {@code rpc.login} attempts before the connection is closed (1008); zero: unlimited
+     * @param adminToken bearer token the admin API requires (all but /health), or null
+     */
     public ServerOptions {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(adminHost, "adminHost");
@@ -78,10 +134,12 @@ public record ServerOptions(
         if (value.isNegative()) throw new IllegalArgumentException(what + " must not be negative, not " + value.toMillis() + " ms");
     }
 
+    /** {@return a builder with every default} */
     public static Builder builder() {
         return new Builder();
     }
 
+    /** The options one by one, from the defaults; {@link #build()} checks them. */
     public static final class Builder {
         private String host = "127.0.0.1";
         private int port = 8080;
@@ -105,34 +163,139 @@ public record ServerOptions(
         private int maxFailedLogins = 5;
         private String adminToken;
 
+        /**
+         * The interface of the WebSocket connector (default 127.0.0.1).
+         *
+         * @param v the interface
+         * @return this builder
+         */
         public Builder host(String v) { host = v; return this; }
+        /**
+         * The WebSocket port (default 8080); 0 picks a free one.
+         *
+         * @param v the port
+         * @return this builder
+         */
         public Builder port(int v) { port = v; return this; }
+        /**
+         * The interface of the admin HTTP API (default 127.0.0.1).
+         *
+         * @param v the interface
+         * @return this builder
+         */
         public Builder adminHost(String v) { adminHost = v; return this; }
-        /** The admin HTTP API's port; -1 (the default) disables it, 0 picks a free port. */
+        /**
+         * The admin HTTP API's port; -1 (the default) disables it, 0 picks a free port.
+         *
+         * @param v the port
+         * @return this builder
+         */
         public Builder adminPort(int v) { adminPort = v; return this; }
-        /** Zero disables server pings. */
+        /**
+         * Zero disables server pings.
+         *
+         * @param v the interval
+         * @return this builder
+         */
         public Builder pingInterval(Duration v) { pingInterval = v; return this; }
+        /**
+         * Silence after a ping that evicts the peer with 1001 (default 10 s).
+         *
+         * @param v the timeout
+         * @return this builder
+         */
         public Builder pongTimeout(Duration v) { pongTimeout = v; return this; }
-        /** Zero means none. */
+        /**
+         * Zero means none.
+         *
+         * @param v the timeout
+         * @return this builder
+         */
         public Builder idleTimeout(Duration v) { idleTimeout = v; return this; }
+        /**
+         * Larger messages close the connection with 1009 (default 16 MiB).
+         *
+         * @param v the limit in bytes
+         * @return this builder
+         */
         public Builder maxMessageBytes(long v) { maxMessageBytes = v; return this; }
+        /**
+         * Longer batches get one -32600 error (default 1000).
+         *
+         * @param v the limit
+         * @return this builder
+         */
         public Builder maxBatch(int v) { maxBatch = v; return this; }
+        /**
+         * Unsent output past which a peer is evicted with 1008 (default 16 MiB).
+         *
+         * @param v the limit in bytes
+         * @return this builder
+         */
         public Builder maxQueuedBytes(long v) { maxQueuedBytes = v; return this; }
+        /**
+         * Unanswered messages per connection before its reads pause (default 1024).
+         *
+         * @param v the limit
+         * @return this builder
+         */
         public Builder maxInFlight(int v) { maxInFlight = v; return this; }
-        /** Zero means unlimited. */
+        /**
+         * Zero means unlimited.
+         *
+         * @param v the limit
+         * @return this builder
+         */
         public Builder maxConnections(int v) { maxConnections = v; return this; }
+        /**
+         * Whether permessage-deflate is accepted (default false, as the reference).
+         *
+         * @param v whether to accept it
+         * @return this builder
+         */
         public Builder perMessageDeflate(boolean v) { perMessageDeflate = v; return this; }
-        /** Adds a TLS connector ({@code wss://}); null for none. */
+        /**
+         * Adds a TLS connector ({@code wss://}); null for none.
+         *
+         * @param v the connector, or null
+         * @return this builder
+         */
         public Builder tls(Tls v) { tls = v; return this; }
-        /** Origins allowed to upgrade (e.g. {@code https://app.example}); empty (the default) allows every origin. */
+        /**
+         * Origins allowed to upgrade (e.g. {@code https://app.example}); empty (the default) allows every origin.
+         *
+         * @param v the origins
+         * @return this builder
+         */
         public Builder allowedOrigins(List<String> v) { allowedOrigins = v; return this; }
-        /** With an origin allow-list: whether upgrades without an Origin header (non-browser clients) pass. */
+        /**
+         * With an origin allow-list: whether upgrades without an Origin header (non-browser clients) pass.
+         *
+         * @param v whether they pass
+         * @return this builder
+         */
         public Builder allowMissingOrigin(boolean v) { allowMissingOrigin = v; return this; }
-        /** Failed {@code rpc.login} attempts before the connection is closed with 1008; 0 = unlimited. */
+        /**
+         * Failed {@code rpc.login} attempts before the connection is closed with 1008; 0 = unlimited.
+         *
+         * @param v the limit
+         * @return this builder
+         */
         public Builder maxFailedLogins(int v) { maxFailedLogins = v; return this; }
-        /** The bearer token the admin API requires (all but /health); null for none (loopback only). */
+        /**
+         * The bearer token the admin API requires (all but /health); null for none (loopback only).
+         *
+         * @param v the token, or null
+         * @return this builder
+         */
         public Builder adminToken(String v) { adminToken = v; return this; }
 
+        /**
+         * Checks the options and makes them one value.
+         *
+         * @return the options
+         * @throws IllegalArgumentException naming the first setting out of its range
+         */
         public ServerOptions build() {
             return new ServerOptions(host, port, adminHost, adminPort, pingInterval, pongTimeout, idleTimeout,
                     maxMessageBytes, maxBatch, maxQueuedBytes, maxInFlight, maxConnections, perMessageDeflate,

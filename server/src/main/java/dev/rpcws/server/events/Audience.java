@@ -8,6 +8,9 @@ public interface Audience {
     /**
      * The subscribers an emission reaches here, one collection per namespace: the emission's namespace, or every
      * namespace that declares its event. Live collections; empty when nobody here listens.
+     *
+     * @param emission what is emitted, and where
+     * @return its subscribers on this node, per namespace
      */
     List<? extends Collection<? extends Subscriber>> subscribers(Emission emission);
 }

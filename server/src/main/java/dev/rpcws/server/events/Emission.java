@@ -16,6 +16,13 @@ import java.util.Objects;
  * @param params    an array or an object, as the notification frame carries it
  */
 public record Emission(String namespace, String event, JsonNode params) {
+    /**
+     * Checks that there is an event name and that {@code params} is an array or an object.
+     *
+     * @param namespace the namespace (a URL path), or null for every namespace that declares the event
+     * @param event the event's name
+     * @param params an array or an object, as the notification frame carries it
+     */
     public Emission {
         Objects.requireNonNull(event, "event");
         if (params == null || !(params.isArray() || params.isObject())) {
@@ -23,21 +30,35 @@ public record Emission(String namespace, String event, JsonNode params) {
         }
     }
 
-    /** {@code server.emit(event, ...args)}: every namespace that declares the event. */
+    /**
+     * {@code server.emit(event, ...args)}: every namespace that declares the event.
+     *
+     * @param event the event's name
+     * @param params its params, flattened by the emit's rule
+     * @return the emission
+     */
     public static Emission toEveryNamespace(String event, JsonNode params) {
         return new Emission(null, event, params);
     }
 
-    /** {@code server.of(namespace).emit(event, ...args)}. */
+    /**
+     * {@code server.of(namespace).emit(event, ...args)}.
+     *
+     * @param namespace the namespace (a URL path)
+     * @param event the event's name
+     * @param params the array of arguments
+     * @return the emission
+     */
     public static Emission toNamespace(String namespace, String event, JsonNode params) {
         return new Emission(Objects.requireNonNull(namespace, "namespace"), event, params);
     }
 
+    /** {@return whether it goes to every namespace that declares the event} */
     public boolean everyNamespace() {
         return namespace == null;
     }
 
-    /** {@code {"namespace":"/chat","event":"...","params":...}}; no {@code namespace} member for every namespace. */
+    /** {@return {@code {"namespace":"/chat","event":"...","params":...}}; no {@code namespace} member for every namespace} */
     public ObjectNode toJson() {
         ObjectNode json = Json.object();
         if (namespace != null) json.put("namespace", namespace);
@@ -46,7 +67,13 @@ public record Emission(String namespace, String event, JsonNode params) {
         return json;
     }
 
-    /** The emission {@link #toJson()} wrote; {@link IllegalArgumentException} for anything else. */
+    /**
+     * Reads what {@link #toJson()} wrote.
+     *
+     * @param json the JSON
+     * @return the emission
+     * @throws IllegalArgumentException for anything else
+     */
     public static Emission fromJson(JsonNode json) {
         JsonNode namespace = json == null ? null : json.get("namespace");
         JsonNode event = json == null ? null : json.get("event");

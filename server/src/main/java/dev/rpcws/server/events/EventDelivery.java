@@ -6,7 +6,12 @@ package dev.rpcws.server.events;
  * to this node's subscribers; a broker implementation wraps it to reach other nodes too.
  */
 public interface EventDelivery extends AutoCloseable {
-    /** Delivers an emission; returns the number of connections of this node it was sent to. */
+    /**
+     * Delivers an emission.
+     *
+     * @param emission what is emitted, and where
+     * @return the number of connections of this node it was sent to
+     */
     int emit(Emission emission);
 
     /** Stops delivering (a broker disconnects); called once when the server closes. */

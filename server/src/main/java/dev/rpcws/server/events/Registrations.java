@@ -28,17 +28,28 @@ public record Registrations(SortedMap<String, Served> namespaces) {
      * @param events  name -> protected, in declaration order
      */
     public record Served(Map<String, Boolean> methods, Map<String, Boolean> events) {
+        /**
+         * Copies both maps, keeping their order.
+         *
+         * @param methods name -> protected, in registration order
+         * @param events name -> protected, in declaration order
+         */
         public Served {
             methods = Collections.unmodifiableMap(new LinkedHashMap<>(methods));
             events = Collections.unmodifiableMap(new LinkedHashMap<>(events));
         }
     }
 
+    /**
+     * Copies the map, sorted.
+     *
+     * @param namespaces by name
+     */
     public Registrations {
         namespaces = Collections.unmodifiableSortedMap(new TreeMap<>(namespaces));
     }
 
-    /** {@code {"/":{"methods":{"sum":false,...},"events":{"secretNews":true,...}},...}}. */
+    /** {@return {@code {"/":{"methods":{"sum":false,...},"events":{"secretNews":true,...}},...}}} */
     public JsonNode toJson() {
         ObjectNode json = Json.object();
         namespaces.forEach((name, served) -> {
@@ -51,7 +62,7 @@ public record Registrations(SortedMap<String, Served> namespaces) {
         return json;
     }
 
-    /** SHA-256 of {@link #toJson()} as UTF-8, in hex: equal on nodes that serve the same. */
+    /** {@return SHA-256 of {@link #toJson()} as UTF-8, in hex: equal on nodes that serve the same} */
     public String digest() {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Json.writeBytes(toJson())));

@@ -12,7 +12,12 @@ public final class AdminAuth {
         this.expected = token == null ? null : ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Whether a request with this {@code Authorization} header (null when absent) may use the admin API; compares in constant time. */
+    /**
+     * Whether a request may use the admin API; compares in constant time.
+     *
+     * @param authorization its {@code Authorization} header, or null when absent
+     * @return whether it may
+     */
     public boolean allows(String authorization) {
         if (expected == null) return true;
         return authorization != null && MessageDigest.isEqual(expected, authorization.getBytes(StandardCharsets.UTF_8));

@@ -12,12 +12,29 @@ import java.util.Map;
  */
 @FunctionalInterface
 public interface HandshakeAuthenticator {
+    /**
+     * Decides one upgrade.
+     *
+     * @param handshake what the upgrade request carried
+     * @return the identity it authenticates (handlers read it as {@code CallContext.identity()}), or null to refuse with 401
+     */
     String authenticate(Handshake handshake);
 
-    /** What an authenticator sees of an upgrade request. */
+    /**
+     * What an authenticator sees of an upgrade request.
+     *
+     * @param token the bearer token ({@code Authorization: Bearer} or {@code ?token=}), or null
+     * @param path the request's path (the namespace)
+     * @param headers the request's headers, by name
+     */
     record Handshake(String token, String path, Map<String, List<String>> headers) {}
 
-    /** Accepts the listed tokens (token -> identity), comparing in constant time. */
+    /**
+     * Accepts the listed tokens, comparing in constant time.
+     *
+     * @param tokenToIdentity token -> identity
+     * @return the authenticator
+     */
     static HandshakeAuthenticator tokens(Map<String, String> tokenToIdentity) {
         Map<String, String> known = Map.copyOf(tokenToIdentity);
         return handshake -> {

@@ -15,15 +15,17 @@ public final class LoginThrottle {
     private volatile int failures;
 
     /** @param maxFailed failed attempts allowed before the close; 0 allows any number */
+    /** @param maxFailed failed attempts allowed; 0: unlimited */
     public LoginThrottle(int maxFailed) {
         this.maxFailed = maxFailed;
     }
 
+    /** Counts a failed attempt. */
     public void failed() {
         FAILURES.incrementAndGet(this);
     }
 
-    /** Whether the connection has used up its attempts and must be closed. */
+    /** {@return whether the connection has used up its attempts and must be closed} */
     public boolean exhausted() {
         return maxFailed > 0 && failures >= maxFailed;
     }

@@ -27,8 +27,11 @@ public final class UpgradePolicy {
 
     /** Why an upgrade was refused, with the HTTP answer it gets. */
     public enum Refusal {
+        /** At the connection limit: 503. */
         TOO_MANY_CONNECTIONS(HttpStatus.SERVICE_UNAVAILABLE_503, "Too many connections"),
+        /** An Origin the allow-list does not hold: 403. */
         ORIGIN(HttpStatus.FORBIDDEN_403, "Origin not allowed"),
+        /** No token, or one the authenticator refused: 401. */
         TOKEN(HttpStatus.UNAUTHORIZED_401, "Unauthorized");
 
         private final int status;
@@ -39,15 +42,28 @@ public final class UpgradePolicy {
             this.message = message;
         }
 
-        /** Writes the HTTP answer; a refused token gets a {@code WWW-Authenticate: Bearer} challenge. */
+        /**
+         * Writes the HTTP answer; a refused token gets a {@code WWW-Authenticate: Bearer} challenge.
+         *
+         * @param request the upgrade request
+         * @param response its response
+         * @param callback completed once the answer is written
+         */
         public void answer(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
             if (this == TOKEN) response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
             Response.writeError(request, response, callback, status, message);
         }
     }
 
-    /** An upgrade's outcome: admitted (with the identity the authenticator returned, if any) or refused. */
+    /**
+     * An upgrade's outcome: admitted (with the identity the authenticator returned, if any) or refused.
+     *
+     * @param refusal why it was refused, or null when admitted
+     * @param identity who the authenticator said it is, or null
+     * @param loggedIn whether the connection starts logged in (a token that logs in)
+     */
     public record Verdict(Refusal refusal, String identity, boolean loggedIn) {
+        /** {@return whether the upgrade goes ahead} */
         public boolean admitted() {
             return refusal == null;
         }
@@ -64,6 +80,7 @@ public final class UpgradePolicy {
 
     /**
      * @param allowedOrigins   empty allows every origin
+     * @param allowMissingOrigin with an allow-list, whether upgrades without an Origin header pass
      * @param maxConnections   0 means unlimited
      * @param authenticator    null lets every upgrade through without a token
      * @param tokenLogsIn      an authenticated connection counts as logged in for protected methods and events
@@ -80,6 +97,10 @@ public final class UpgradePolicy {
     /**
      * Decides one upgrade; {@code query} holds its query parameters (for {@code ?token=}). A refusal is logged at
      * INFO with the peer's address and why, rate-limited: anyone can make the server refuse upgrades.
+     *
+     * @param request the upgrade request
+     * @param query its query parameters
+     * @return admitted or refused, and why
      */
     public Verdict check(ServerUpgradeRequest request, Fields query) {
         if (maxConnections > 0 && admitted.incrementAndGet() > maxConnections) {
