@@ -59,6 +59,23 @@ public final class AdminClient {
         return 0;
     }
 
+    /** {@code GET /health}: its status (200, or 503 while the server drains) and its JSON body. */
+    public Health health() {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve("/health")).GET().build();
+        try {
+            HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            return new Health(r.statusCode(), Json.parse(r.body()));
+        } catch (IOException | Json.JsonSyntaxException e) {
+            throw new IllegalStateException(request.uri() + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A {@code /health} answer. */
+    public record Health(int status, JsonNode body) {}
+
     private static String body(String event, JsonNode[] args) {
         ObjectNode b = Json.object().put("event", event);
         ArrayNode a = b.putArray("args");

@@ -18,8 +18,8 @@ import java.util.regex.Pattern;
 
 /**
  * The one process launcher: starts a command, waits for its start-up line, keeps its whole output in a
- * log file (named after the process) for post-mortems, and can pause (SIGSTOP), resume and stop it. A command
- * that runs to its end (a tool, a CLI refusing its options) is {@link #run}.
+ * log file (named after the process) for post-mortems, and can pause (SIGSTOP), resume, terminate (SIGTERM),
+ * kill (SIGKILL) and stop it. A command that runs to its end (a tool, a CLI refusing its options) is {@link #run}.
  */
 public final class LaunchedProcess implements AutoCloseable {
     private final String name;
@@ -176,6 +176,21 @@ public final class LaunchedProcess implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** SIGTERM without waiting: the process shuts down (or drains) in its own time; see {@link #waitForExit}. */
+    public void terminate() {
+        signal("TERM");
+    }
+
+    /** Waits up to {@code timeout} for the process to end; its exit status, or null if it still runs. */
+    public Integer waitForExit(Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

@@ -36,13 +36,22 @@ public final class ProcessServer implements ServerUnderTest {
 
     /** The Jetty server's runnable jar with the compat fixture and extra CLI options (e.g. {@code --ping-interval 200}). */
     public static ProcessServer jetty(int port, String... options) {
+        return jetty("jetty-server", port, 0, List.of(options));
+    }
+
+    /**
+     * The same, logging to {@code <name>.log}, with the admin API on {@code adminPort} (0: a free one): a cluster
+     * node restarted on the ports it had keeps its place behind the load balancer.
+     */
+    public static ProcessServer jetty(String name, int port, int adminPort, List<String> options) {
         var jar = Repo.path("server/target/rpcws-server.jar");
         if (!java.nio.file.Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build it with ./mvnw -q -B -DskipTests package -pl server -am");
         }
-        List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-jar", jar.toString(), "--port", Integer.toString(port), "--admin-port", "0", "--fixture", "compat"));
-        cmd.addAll(List.of(options));
-        return new ProcessServer("jetty", LaunchedProcess.start("jetty-server", cmd, Repo.root(), LISTENING, START_TIMEOUT));
+        List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-jar", jar.toString(), "--port", Integer.toString(port),
+                "--admin-port", Integer.toString(adminPort), "--fixture", "compat"));
+        cmd.addAll(options);
+        return new ProcessServer("jetty", LaunchedProcess.start(name, cmd, Repo.root(), LISTENING, START_TIMEOUT));
     }
 
     private static String javaBinary() {
