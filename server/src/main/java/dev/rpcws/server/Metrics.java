@@ -29,6 +29,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 /**
  * The server's meters, in a Micrometer {@link MeterRegistry}: its own Prometheus registry (with JVM and process
@@ -139,6 +140,14 @@ public final class Metrics implements AutoCloseable {
     }
 
     // ---- what the server records ----
+
+    /** This node: its id as the label of {@code rpcws_node_info} (always 1), and {@code rpcws_draining}. */
+    void node(String nodeId, BooleanSupplier draining) {
+        Gauge.builder("rpcws.node.info", () -> 1).tag("node_id", nodeId).description("This node's id (--node-id), as a label.")
+                .strongReference(true).register(registry);
+        Gauge.builder("rpcws.draining", draining, d -> d.getAsBoolean() ? 1 : 0)
+                .description("1 once the server drains (health 503, upgrades refused), else 0.").strongReference(true).register(registry);
+    }
 
     void connectionOpened(boolean compressedConnection) {
         open.incrementAndGet();

@@ -8,6 +8,7 @@ import dev.rpcws.protocol.RequestProcessor;
 import dev.rpcws.protocol.Wire;
 import dev.rpcws.server.admin.AdminApi;
 import dev.rpcws.server.admin.AdminView;
+import dev.rpcws.server.cluster.Broker;
 import dev.rpcws.server.connection.ConnectionHost;
 import dev.rpcws.server.connection.RpcConnection;
 import dev.rpcws.server.events.Emission;
@@ -52,6 +53,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rpcws.protocol.Json;
+
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -102,6 +107,9 @@ public final class RpcServer implements AutoCloseable {
     private final Host host;
     private final LocalDelivery localDelivery;
     private EventDelivery delivery;
+    /** The link to the other nodes, when a broker is configured. */
+    private Broker broker;
+    private volatile boolean draining;
     private ServerConnector wsConnector;
     private ServerConnector adminConnector;
     private ServerConnector tlsConnector;
@@ -144,6 +152,7 @@ public final class RpcServer implements AutoCloseable {
         this.options = options;
         this.metrics = metrics;
         this.core = wrapCore.apply(new RequestProcessor(options.maxBatch())::process);
+        metrics.node(options.nodeId(), () -> draining);
         this.host = new Host();
         ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "rpcws-timers");
@@ -308,6 +317,10 @@ public final class RpcServer implements AutoCloseable {
      *     ({@link IllegalArgumentException})
      */
     public RpcServer start() throws Exception {
+        if (options.broker() != null) {
+            broker = Broker.redis(options.broker(), options.nodeId(), this::registrations, delivery, scheduler, metrics.registry());
+            delivery = broker;
+        }
         upgradePolicy = new UpgradePolicy(options.allowedOrigins(), options.allowMissingOrigin(), options.maxConnections(),
                 authenticator, tokenLogsIn);
         wsConnector = connector("ws", options.host(), options.port());
@@ -359,6 +372,40 @@ public final class RpcServer implements AutoCloseable {
     /** {@return the admin API's port, or -1 when it is disabled} */
     public int adminPort() {
         return adminConnector == null ? -1 : adminConnector.getLocalPort();
+    }
+
+    /**
+     * Takes this node out of service gently, for a rolling restart behind a load balancer: /health answers 503 at
+     * once (the balancer stops sending new connections), new upgrades are refused with 503, and the open
+     * connections are closed with 1001 one after another over {@code window}, so their clients do not all come
+     * back at the same moment. Emits still reach the connections not closed yet. Completes once every connection
+     * is closed (at the latest shortly after the window); then {@link #close()} the server. The CLI drains on
+     * SIGTERM over {@code --drain-window}.
+     */
+    public CompletableFuture<Void> drain(Duration window) {
+        draining = true;
+        upgradePolicy.drain();
+        List<RpcConnection> open = new ArrayList<>();
+        for (Namespace ns : namespaces.values()) open.addAll(ns.connections());
+        LOG.info("draining: /health answers 503, upgrades are refused, {} open connections close with 1001 over {} ms",
+                open.size(), window.toMillis());
+        List<CompletableFuture<Void>> closing = new ArrayList<>(open.size());
+        for (int i = 0; i < open.size(); i++) {
+            RpcConnection c = open.get(i);
+            CompletableFuture<Void> closed = new CompletableFuture<>();
+            closing.add(closed);
+            // The i-th of n connections at i/n of the window: the first at once, the last one step before its end.
+            long delayNanos = window.toNanos() / open.size() * i;
+            scheduler.schedule(() -> c.close(Wire.CLOSE_GOING_AWAY, "Server draining").whenComplete((v, e) -> closed.complete(null)),
+                    delayNanos, TimeUnit.NANOSECONDS);
+        }
+        return CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new))
+                .completeOnTimeout(null, window.plus(Wire.CLOSE_GRACE).toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Whether {@link #drain} was called. */
+    public boolean isDraining() {
+        return draining;
     }
 
     /** Closes every connection with 1001 (JS clients reconnect), then stops. */
@@ -514,9 +561,17 @@ public final class RpcServer implements AutoCloseable {
 
     /** The server as the admin API sees it. */
     private final class Admin implements AdminView {
-        /** Always, for now: a drain would turn it false before closing connections. */
+        /** Until the server drains. */
         @Override public boolean healthy() {
-            return true;
+            return !draining;
+        }
+
+        @Override public ObjectNode health() {
+            ObjectNode json = Json.object();
+            json.put("node", options.nodeId());
+            json.put("draining", draining);
+            if (broker != null) json.set("broker", broker.health());
+            return json;
         }
 
         @Override public String metrics() {

@@ -2,11 +2,14 @@ package dev.rpcws.server;
 
 import dev.rpcws.protocol.RequestProcessor;
 import dev.rpcws.protocol.Wire;
+import dev.rpcws.server.cluster.BrokerAddress;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * Everything configurable about a server. The builder holds every default once, and the CLI shows and uses
@@ -51,7 +54,10 @@ public record ServerOptions(
         List<String> allowedOrigins,
         boolean allowMissingOrigin,
         int maxFailedLogins,
-        String adminToken) {
+        String adminToken,
+        BrokerAddress broker,
+        String nodeId,
+        Duration drainWindow) {
 
     /**
      * A TLS connector beside the plain one: a PKCS12 (or JKS) key store with the server's key and certificate.
@@ -119,6 +125,12 @@ public record ServerOptions(
         requireRange("max connections", maxConnections, 0, Integer.MAX_VALUE);
         requireRange("max failed logins", maxFailedLogins, 0, Integer.MAX_VALUE);
         allowedOrigins = List.copyOf(allowedOrigins);
+        Objects.requireNonNull(nodeId, "nodeId");
+        if (!NODE_ID.matcher(nodeId).matches()) {
+            throw new IllegalArgumentException("node id must be 1 to 64 letters, digits, '.', '_' or '-', got '" + nodeId + "'");
+        }
+        Objects.requireNonNull(drainWindow, "drainWindow");
+        requireNotNegative("drain window", drainWindow);
     }
 
     private static final int MAX_PORT = 65535;
@@ -133,6 +145,9 @@ public record ServerOptions(
     private static void requireNotNegative(String what, Duration value) {
         if (value.isNegative()) throw new IllegalArgumentException(what + " must not be negative, not " + value.toMillis() + " ms");
     }
+
+    /** Node ids appear in logs, metrics labels and channel messages: keep them plain. */
+    private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     /** {@return a builder with every default} */
     public static Builder builder() {
@@ -162,6 +177,13 @@ public record ServerOptions(
         /** Five guesses, then the connection is closed: online guessing costs a reconnect per five tries. */
         private int maxFailedLogins = 5;
         private String adminToken;
+        private BrokerAddress broker;
+        private String nodeId = UUID.randomUUID().toString().substring(0, 8);
+        /**
+         * Long enough for the load balancer to see the node's health turn 503 (HAProxy: 2 checks a second apart)
+         * and for clients to come back gradually, short enough for a rolling restart.
+         */
+        private Duration drainWindow = Duration.ofSeconds(10);
 
         /**
          * The interface of the WebSocket connector (default 127.0.0.1).
@@ -289,6 +311,12 @@ public record ServerOptions(
          * @return this builder
          */
         public Builder adminToken(String v) { adminToken = v; return this; }
+        /** Redis for events across nodes ({@code BrokerAddress.parse("redis://host:6379")}); null (the default): one node, no broker. */
+        public Builder broker(BrokerAddress v) { broker = v; return this; }
+        /** This node's name in /health, metrics, logs and the broker's messages; a random one by default. */
+        public Builder nodeId(String v) { nodeId = v; return this; }
+        /** How long a drain spreads the closing of open connections over ({@link RpcServer#drain}). */
+        public Builder drainWindow(Duration v) { drainWindow = v; return this; }
 
         /**
          * Checks the options and makes them one value.
@@ -299,7 +327,7 @@ public record ServerOptions(
         public ServerOptions build() {
             return new ServerOptions(host, port, adminHost, adminPort, pingInterval, pongTimeout, idleTimeout,
                     maxMessageBytes, maxBatch, maxQueuedBytes, maxInFlight, maxConnections, perMessageDeflate,
-                    tls, allowedOrigins, allowMissingOrigin, maxFailedLogins, adminToken);
+                    tls, allowedOrigins, allowMissingOrigin, maxFailedLogins, adminToken, broker, nodeId, drainWindow);
         }
     }
 }

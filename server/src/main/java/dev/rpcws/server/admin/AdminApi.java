@@ -2,6 +2,7 @@ package dev.rpcws.server.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rpcws.protocol.Json;
 import dev.rpcws.server.security.AdminAuth;
 import org.eclipse.jetty.http.HttpHeader;
@@ -25,6 +26,9 @@ import java.util.List;
  * sees the server through an {@link AdminView} only.
  */
 public final class AdminApi extends Handler.Abstract.NonBlocking {
+    /** The members the Node reference server's /health has too (docs/compat-fixture.md); copied, never changed. */
+    private static final ObjectNode HEALTHY = health("{\"status\":\"ok\",\"server\":\"jetty\"}");
+    private static final ObjectNode UNAVAILABLE = health("{\"status\":\"unavailable\",\"server\":\"jetty\"}");
     private final AdminView server;
     private final AdminAuth auth;
 
@@ -45,8 +49,10 @@ public final class AdminApi extends Handler.Abstract.NonBlocking {
         }
         switch (path) {
             case "/health" -> {
-                if (server.healthy()) json(response, callback, 200, "{\"status\":\"ok\",\"server\":\"jetty\"}");
-                else json(response, callback, 503, "{\"status\":\"unavailable\",\"server\":\"jetty\"}");
+                boolean healthy = server.healthy();
+                ObjectNode body = (healthy ? HEALTHY : UNAVAILABLE).deepCopy();
+                body.setAll(server.health());
+                json(response, callback, healthy ? 200 : 503, Json.write(body));
             }
             case "/metrics" -> {
                 String text = server.metrics();
@@ -75,6 +81,14 @@ public final class AdminApi extends Handler.Abstract.NonBlocking {
             }
         }
         return true;
+    }
+
+    private static ObjectNode health(String json) {
+        try {
+            return (ObjectNode) Json.parse(json);
+        } catch (Json.JsonSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private void emit(String body, String namespace, Response response, Callback callback) {

@@ -1,6 +1,7 @@
 package dev.rpcws.server.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.List;
 
@@ -8,6 +9,9 @@ import java.util.List;
 public interface AdminView {
     /** Whether the server takes connections (/health answers 200, else 503). */
     boolean healthy();
+
+    /** What /health says beside its status: {@code node}, {@code draining}, and {@code broker} when there is one. */
+    ObjectNode health();
 
     /** {@return the metrics in the Prometheus text format, or {@code null} when they are not kept in a Prometheus registry} */
     String metrics();

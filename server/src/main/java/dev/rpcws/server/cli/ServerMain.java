@@ -2,6 +2,7 @@ package dev.rpcws.server.cli;
 
 import dev.rpcws.server.RpcServer;
 import dev.rpcws.server.ServerOptions;
+import dev.rpcws.server.cluster.BrokerAddress;
 import dev.rpcws.server.fixture.CompatFixture;
 import dev.rpcws.server.security.HandshakeAuthenticator;
 import picocli.CommandLine;
@@ -124,6 +125,16 @@ public final class ServerMain implements Callable<Integer> {
             description = "Bearer token the admin API requires (all but /health); required to bind it beyond loopback (default: the environment variable RPCWS_ADMIN_TOKEN).")
     String adminToken;
 
+    @Option(names = "--broker", paramLabel = "redis://HOST:PORT[/DB]",
+            description = "Redis for events across nodes: an emit on any node reaches subscribers on every node (README \"Cluster\"). Default: none, a single node.")
+    String broker;
+
+    @Option(names = "--node-id", paramLabel = "NAME", description = "This node's name in /health, metrics and logs (default: a random id).")
+    String nodeId = DEFAULTS.nodeId();
+
+    @Option(names = "--drain-window", paramLabel = "MS", description = "On SIGTERM: health 503, upgrades refused, open connections closed with 1001 spread over this window, then exit (default: ${DEFAULT-VALUE}).")
+    long drainWindowMs = DEFAULTS.drainWindow().toMillis();
+
     @Override public Integer call() throws Exception {
         if (adminPort >= 0 && adminToken == null && !isLoopback(adminHost)) {
             throw new Unusable("refusing to bind the admin API to " + adminHost + " without --admin-token: it can emit events to every client");
@@ -142,6 +153,8 @@ public final class ServerMain implements Callable<Integer> {
                     .tls(tlsPort == null ? null : new ServerOptions.Tls(tlsPort, tlsKeyStore, tlsPassword, tlsType))
                     .allowedOrigins(allowedOrigins).allowMissingOrigin(!rejectMissingOrigin)
                     .maxFailedLogins(maxFailedLogins).adminToken(adminToken)
+                    .broker(broker == null ? null : BrokerAddress.parse(broker)).nodeId(nodeId)
+                    .drainWindow(Duration.ofMillis(drainWindowMs))
                     .build();
         } catch (IllegalArgumentException e) {
             throw new Unusable(e.getMessage());
@@ -156,7 +169,9 @@ public final class ServerMain implements Callable<Integer> {
             throw new Unusable("cannot start: " + describe(e));
         }
         CountDownLatch stopped = new CountDownLatch(1);
+        // SIGTERM (a rolling restart, `docker stop`, scripts/cluster.sh down): drain, then stop.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.drain(options.drainWindow()).join();
             server.close();
             stopped.countDown();
         }, "rpcws-shutdown"));

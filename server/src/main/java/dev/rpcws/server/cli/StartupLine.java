@@ -31,6 +31,8 @@ final class StartupLine {
                 .append(", failed logins before close ").append(o.maxFailedLogins() == 0 ? "unlimited" : Integer.toString(o.maxFailedLogins()))
                 .append(", admin token ").append(o.adminToken() == null ? "none" : "set");
         if (o.tls() != null) line.append(", TLS key store ").append(o.tls().keyStore()).append(" (").append(o.tls().type()).append(')');
+        line.append("; node ").append(o.nodeId()).append(", broker ").append(o.broker() == null ? "none" : o.broker())
+                .append(", drain window ").append(ms(o.drainWindow()));
         return line.toString();
     }
 

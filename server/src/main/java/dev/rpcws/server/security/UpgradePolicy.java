@@ -18,8 +18,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Who may open a WebSocket, decided at the upgrade, in this order: the connection limit, the Origin allow-list,
- * then the handshake authenticator. An admitted connection holds its place under the limit until
+ * Who may open a WebSocket, decided at the upgrade, in this order: nobody while the server drains, then the
+ * connection limit, the Origin allow-list, then the handshake authenticator. An admitted connection holds its place under the limit until
  * {@link #release()}.
  */
 public final class UpgradePolicy {
@@ -29,6 +29,8 @@ public final class UpgradePolicy {
     public enum Refusal {
         /** At the connection limit: 503. */
         TOO_MANY_CONNECTIONS(HttpStatus.SERVICE_UNAVAILABLE_503, "Too many connections"),
+        /** The server drains: 503, and the load balancer retries the upgrade on another node. */
+        DRAINING(HttpStatus.SERVICE_UNAVAILABLE_503, "Server draining"),
         /** An Origin the allow-list does not hold: 403. */
         ORIGIN(HttpStatus.FORBIDDEN_403, "Origin not allowed"),
         /** No token, or one the authenticator refused: 401. */
@@ -77,6 +79,7 @@ public final class UpgradePolicy {
     /** Connections admitted and not yet released: counted at the upgrade, so racing upgrades cannot overshoot. */
     private final AtomicInteger admitted = new AtomicInteger();
     private final RateLimitedLog refusals = new RateLimitedLog(LOG);
+    private volatile boolean draining;
 
     /**
      * @param allowedOrigins   empty allows every origin
@@ -103,6 +106,7 @@ public final class UpgradePolicy {
      * @return admitted or refused, and why
      */
     public Verdict check(ServerUpgradeRequest request, Fields query) {
+        if (draining) return refuse(request, Refusal.DRAINING, "the server drains");
         if (maxConnections > 0 && admitted.incrementAndGet() > maxConnections) {
             admitted.decrementAndGet();
             return refuse(request, Refusal.TOO_MANY_CONNECTIONS, "at the limit of " + maxConnections);
@@ -126,6 +130,11 @@ public final class UpgradePolicy {
         refusals.info("refused an upgrade from {} to {}: {} ({})", request.getConnectionMetaData().getRemoteSocketAddress(),
                 request.getHttpURI().getPath(), why.message, detail);
         return new Verdict(why, null, false);
+    }
+
+    /** From now on every upgrade is refused with 503. */
+    public void drain() {
+        draining = true;
     }
 
     /** An admitted connection is gone (or its upgrade failed after all): its place under the limit is free. */

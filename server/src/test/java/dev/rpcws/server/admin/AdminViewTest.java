@@ -1,6 +1,8 @@
 package dev.rpcws.server.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rpcws.protocol.Json;
 import dev.rpcws.server.security.AdminAuth;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -20,6 +22,7 @@ class AdminViewTest {
     void healthFollowsTheView() throws Exception {
         AdminView unhealthy = new AdminView() {
             @Override public boolean healthy() { return false; }
+            @Override public ObjectNode health() { return Json.object().put("node", "n1").put("draining", true); }
             @Override public String metrics() { return ""; }
             @Override public List<String> connections(String namespace) { return List.of(); }
             @Override public void emit(String event, List<JsonNode> args) {}
@@ -37,7 +40,7 @@ class AdminViewTest {
                     HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/health")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(health.statusCode()).isEqualTo(503);
-            assertThat(health.body()).isEqualTo("{\"status\":\"unavailable\",\"server\":\"jetty\"}");
+            assertThat(health.body()).isEqualTo("{\"status\":\"unavailable\",\"server\":\"jetty\",\"node\":\"n1\",\"draining\":true}");
         } finally {
             jetty.stop();
         }

@@ -1,0 +1,45 @@
+package dev.rpcws.server.cluster;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rpcws.server.events.EventDelivery;
+import dev.rpcws.server.events.Registrations;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Supplier;
+
+/**
+ * A node's link to the other nodes of its cluster: an {@link EventDelivery} that delivers every emit here and
+ * publishes it for the other nodes, delivers theirs here, and compares registrations with them. What /health says
+ * of it comes from here; its meters go to the server's registry. The only implementation is Redis pub/sub
+ * ({@link #redis}); nothing of Lettuce is loaded unless a broker is configured.
+ */
+public interface Broker extends EventDelivery {
+    /** How often a node publishes its registrations digest; a peer silent for three of these is forgotten. */
+    Duration HEARTBEAT = Duration.ofSeconds(5);
+
+    /**
+     * Connects to Redis in the background (start-up never waits for it; until it answers, emits are counted as
+     * lost) and wraps {@code local}, the delivery to this node's subscribers.
+     *
+     * @param registrations what this node serves, read at every heartbeat
+     * @param scheduler     runs the heartbeat and connection retries
+     * @param registry      where the broker's meters go (the server's)
+     */
+    static Broker redis(BrokerAddress address, String nodeId, Supplier<Registrations> registrations, EventDelivery local,
+                        ScheduledExecutorService scheduler, MeterRegistry registry) {
+        return new RedisBroker(address, nodeId, registrations, local, scheduler, registry);
+    }
+
+    /** Connected and subscribed: emits reach the other nodes and theirs reach this one. */
+    boolean isUp();
+
+    /**
+     * For /health: {@code {"state":...,"address":...,"digest":...,"peers":{"n2":"<digest>",...},"mismatch":false}},
+     * the state being {@code starting}, {@code up}, {@code down} (unreachable) or {@code stalled} (connected, not
+     * answering).
+     */
+    ObjectNode health();
+
+}
