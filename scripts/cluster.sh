@@ -118,6 +118,10 @@ up() {
     echo "node $id  pid $pid  ws://127.0.0.1:$ws/  admin http://127.0.0.1:$admin/health"
   done
   printf 'NODES="%s"\n' "${ids[*]}" >>"$STATE"
+  # A cold JVM's first admin request can outlast HAProxy's check timeout: answer one before it asks.
+  for id in "${ids[@]}"; do
+    curl -s --max-time 10 -o /dev/null "http://127.0.0.1:$(sed -n "s/^NODE_${id}_ADMIN_PORT=//p" "$STATE")/health" || true
+  done
 
   lb_port=${lb_port:-$(free_port)}
   { sed "s/@LB_PORT@/$lb_port/" deploy/haproxy.cfg; printf '%s' "$servers"; } >"$DIR/haproxy.cfg"

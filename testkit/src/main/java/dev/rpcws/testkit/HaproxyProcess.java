@@ -104,7 +104,8 @@ public final class HaproxyProcess implements AutoCloseable {
 
     /**
      * How often HAProxy has logged the backend {@code id} as {@code DOWN} (its health check failed) or {@code UP}
-     * since this process started.
+     * since this process started; {@code state} may go on with the reason, e.g.
+     * {@code "DOWN, reason: Layer7 wrong status, code: 503"}.
      */
     public int reported(String id, String state) {
         String line = "Server nodes/" + id + " is " + state;

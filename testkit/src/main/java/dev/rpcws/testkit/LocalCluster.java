@@ -52,6 +52,8 @@ public final class LocalCluster implements AutoCloseable {
                 }
             }
             if (failed != null) throw failed;
+            // A cold JVM's first admin request can outlast HAProxy's check timeout: answer one before it asks.
+            nodes.forEach(n -> n.admin().health());
             HaproxyProcess haproxy = HaproxyProcess.start(nodes.stream().map(Node::backend).toList());
             return new LocalCluster(redis, nodes, haproxy);
         } catch (RuntimeException e) {
@@ -93,7 +95,7 @@ public final class LocalCluster implements AutoCloseable {
      * {@code ?socket_id=}), asked of each running node's admin API.
      */
     public Optional<Node> nodeOf(String socketId, String namespace) {
-        return nodes.stream().filter(Node::isAlive).filter(n -> n.admin().connections(namespace).contains(socketId)).findFirst();
+        return nodes.stream().filter(n -> n.holds(socketId, namespace)).findFirst();
     }
 
     /** Stops HAProxy, the nodes and Redis. */
@@ -165,6 +167,16 @@ public final class LocalCluster implements AutoCloseable {
 
         public LaunchedProcess process() {
             return server.process();
+        }
+
+        /** Whether this node is up and has a connection with this socket id in {@code namespace}. */
+        boolean holds(String socketId, String namespace) {
+            if (!isAlive()) return false;
+            try {
+                return admin().connections(namespace).contains(socketId);
+            } catch (IllegalStateException exitedMeanwhile) {
+                return false;
+            }
         }
 
         HaproxyProcess.Backend backend() {

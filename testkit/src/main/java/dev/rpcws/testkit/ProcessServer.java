@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  */
 public final class ProcessServer implements ServerUnderTest {
     private static final Pattern LISTENING = Pattern.compile("listening ws=(\\d+) admin=(-?\\d+)");
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    /** A cold JVM on a loaded 2-core machine (several starting at once for a cluster) can take this long. */
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
     private final String name;
     private final LaunchedProcess process;

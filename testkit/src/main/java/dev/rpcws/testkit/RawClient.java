@@ -159,6 +159,11 @@ public final class RawClient implements AutoCloseable {
         return endpoint.closeReason;
     }
 
+    /** {@link System#nanoTime()} when the close arrived (or the connection failed); 0 while open. */
+    public long closedAtNanos() {
+        return endpoint.closedAtNanos;
+    }
+
     public boolean isOpen() {
         return session.isOpen() && endpoint.closeCode.get() == -1;
     }
@@ -222,6 +227,7 @@ public final class RawClient implements AutoCloseable {
         final AtomicInteger closeCode = new AtomicInteger(-1);
         final CompletableFuture<Void> closed = new CompletableFuture<>();
         volatile String closeReason;
+        volatile long closedAtNanos;
         private volatile Session session;
 
         @Override public void onWebSocketOpen(Session s) {
@@ -252,13 +258,13 @@ public final class RawClient implements AutoCloseable {
 
         @Override public void onWebSocketClose(int statusCode, String reason, Callback callback) {
             closeReason = reason;
-            closeCode.compareAndSet(-1, statusCode);
+            if (closeCode.compareAndSet(-1, statusCode)) closedAtNanos = System.nanoTime();
             callback.succeed();
             closed.complete(null);
         }
 
         @Override public void onWebSocketError(Throwable cause) {
-            closeCode.compareAndSet(-1, Wire.CLOSE_ABNORMAL);
+            if (closeCode.compareAndSet(-1, Wire.CLOSE_ABNORMAL)) closedAtNanos = System.nanoTime();
             closed.complete(null);
         }
 
