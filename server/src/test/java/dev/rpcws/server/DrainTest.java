@@ -48,7 +48,7 @@ class DrainTest {
             assertThat(reached).as("connections reached by an emit during the drain").isGreaterThanOrEqualTo(1);
 
             drained.get(WINDOW.toMillis() + 10_000, TimeUnit.MILLISECONDS);
-            Poll.until("every client saw its close", Duration.ofSeconds(10), () -> clients.stream().noneMatch(RawClient::isOpen));
+            Poll.until("every client saw its close", Duration.ofSeconds(10), () -> clients.stream().allMatch(c -> c.closeCode() != -1));
             List<Long> closedAfterMs = new ArrayList<>();
             for (RawClient c : clients) {
                 assertThat(c.closeCode()).isEqualTo(Wire.CLOSE_GOING_AWAY);

@@ -107,7 +107,7 @@ final class Nodes implements AutoCloseable {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (out.size() < count) {
             RawClient.Frame f = c.next(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
-            if (f == null) throw new AssertionError("got " + out.size() + " of " + count + " frames: " + out);
+            if (f == null) throw new AssertionError("got " + out.size() + " of " + count + " frames: " + out.subList(0, Math.min(3, out.size())) + (out.size() > 3 ? "..." : ""));
             out.add(f.text());
         }
         return out;
