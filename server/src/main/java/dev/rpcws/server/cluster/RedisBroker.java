@@ -46,7 +46,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * The broker on Redis pub/sub through Lettuce (docs/decisions/0008-redis-broker.md).
+ * The broker on Redis pub/sub through Lettuce (docs/decisions/0009-redis-broker.md).
  *
  * <p>Two connections: one publishes (the emits of this node, in emit order, each encoded once into an
  * {@link Envelope}), one subscribes to the cluster's two channels, {@code rpcws:<db>:events} and
