@@ -14,6 +14,7 @@ import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
@@ -43,6 +44,8 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -299,15 +302,7 @@ final class RedisBroker implements Broker {
     // ---- connections ----
 
     private void connectPublisher() {
-        client.connectAsync(CODEC, uri).whenComplete((c, failure) -> {
-            if (failure != null) {
-                retry(this::connectPublisher, failure);
-                return;
-            }
-            if (closed) {
-                c.closeAsync();
-                return;
-            }
+        connect(() -> client.connectAsync(CODEC, uri), c -> {
             publisher = c;
             publisherConnected = true;
             changed();
@@ -315,18 +310,19 @@ final class RedisBroker implements Broker {
     }
 
     private void connectSubscriber() {
-        client.connectPubSubAsync(CODEC, uri).whenComplete((c, failure) -> {
-            if (failure != null) {
-                retry(this::connectSubscriber, failure);
-                return;
-            }
-            if (closed) {
-                c.closeAsync();
-                return;
-            }
+        connect(() -> client.connectPubSubAsync(CODEC, uri), c -> {
             subscriber = c;
             c.addListener(new Messages());
             c.async().subscribe(eventsChannel, nodesChannel);
+        });
+    }
+
+    /** Opens a connection in the background, retrying until it succeeds (or the broker closes). */
+    private <C extends StatefulConnection<?, ?>> void connect(Supplier<? extends CompletionStage<C>> opening, Consumer<C> opened) {
+        opening.get().whenComplete((c, failure) -> {
+            if (failure != null) retry(() -> connect(opening, opened), failure);
+            else if (closed) c.closeAsync();
+            else opened.accept(c);
         });
     }
 

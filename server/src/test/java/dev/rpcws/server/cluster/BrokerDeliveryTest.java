@@ -175,4 +175,45 @@ class BrokerDeliveryTest {
             assertThat(node.admin().metrics()).contains("rpcws_node_info{node_id=\"" + id(node) + "\"} 1");
         }
     }
+
+    /**
+     * A small measurement, not a benchmark (bench/ has those): the time from an emit on n1 to its arrival at a
+     * subscriber on n1 and at one on n2, one emit at a time, the two alternating; printed, never asserted. What is
+     * asserted is that every emit arrives, in order.
+     */
+    @Test
+    void deliveryTimeToAnotherNodeIsMeasured() {
+        int warmUp = 300;
+        int measured = 500;
+        long[] here = new long[measured];
+        long[] there = new long[measured];
+        try (RawClient local = subscriber(cluster.node(1), "/", "newMail"); RawClient remote = subscriber(cluster.node(2), "/", "newsUpdate")) {
+            for (int i = 0; i < warmUp + measured; i++) {
+                long toHere = timeOne(local, "newMail", i);
+                long toThere = timeOne(remote, "newsUpdate", i);
+                if (i >= warmUp) {
+                    here[i - warmUp] = toHere;
+                    there[i - warmUp] = toThere;
+                }
+            }
+            assertThat(more(local, Duration.ofMillis(100))).isEmpty();
+            assertThat(more(remote, Duration.ofMillis(100))).isEmpty();
+        }
+        java.util.Arrays.sort(here);
+        java.util.Arrays.sort(there);
+        System.out.printf("emit to delivery, %d emits one at a time: same node p50 %.2f ms p99 %.2f ms; another node (through Redis) "
+                + "p50 %.2f ms p99 %.2f ms%n", measured, ms(here, 50), ms(here, 99), ms(there, 50), ms(there, 99));
+    }
+
+    /** Emits {@code event} with {@code i} on n1 and waits for it at {@code subscriber}; nanoseconds. */
+    private static long timeOne(RawClient subscriber, String event, int i) {
+        long start = System.nanoTime();
+        cluster.node(1).server().emit(event, i);
+        assertThat(frames(subscriber, 1)).containsExactly("{\"notification\":\"" + event + "\",\"params\":[" + i + "]}");
+        return System.nanoTime() - start;
+    }
+
+    private static double ms(long[] sorted, int percentile) {
+        return sorted[Math.min(sorted.length - 1, sorted.length * percentile / 100)] / 1e6;
+    }
 }

@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** What travels between nodes: an emission survives its envelope byte for byte, and a node knows its own envelopes. */
 class EnvelopeTest {
-    @Property(tries = 300)
+    @Property(tries = 200)
     void aRemoteNodeEncodesTheSameNotificationAsThePublishingNode(@ForAll("emissions") Emission emission, @ForAll("ids") String node) {
         Envelope sent = new Envelope(node, "b00t", 42, 1_732_900_000_123_456L, emission);
         Envelope received = Envelope.fromBytes(sent.toBytes());
@@ -35,7 +35,7 @@ class EnvelopeTest {
         assertThat(notification(received.emission())).isEqualTo(notification(emission));
     }
 
-    @Property(tries = 500)
+    @Property(tries = 200)
     void aNodeRecognisesExactlyItsOwnEnvelopes(@ForAll("ids") String node, @ForAll("ids") String boot, @ForAll("ids") String other,
                                                @ForAll("emissions") Emission emission) {
         byte[] own = Envelope.prefix(node, boot);
