@@ -82,12 +82,9 @@ final class Nodes implements AutoCloseable {
         return node.admin().health().body();
     }
 
-    /** A metric's value (a line {@code name value} of /metrics). */
-    static double metric(InProcessJetty node, String name) {
-        for (String line : node.admin().metrics().split("\n")) {
-            if (line.startsWith(name + " ")) return Double.parseDouble(line.substring(name.length() + 1));
-        }
-        throw new AssertionError("no metric " + name + " on " + id(node));
+    /** An unlabelled metric's value (0 if the node does not report it). */
+    static long metric(InProcessJetty node, String name) {
+        return node.admin().metric(name);
     }
 
     /** A connection to {@code node} at {@code path}, subscribed to {@code events}. */
