@@ -108,7 +108,7 @@ public final class HaproxyProcess implements AutoCloseable {
      * {@code "DOWN, reason: Layer7 wrong status, code: 503"}.
      */
     public int reported(String id, String state) {
-        String line = "Server nodes/" + id + " is " + state;
+        String event = "Server nodes/" + id + " is " + state;
         String log;
         try {
             byte[] all = Files.readAllBytes(process.log());
@@ -116,9 +116,8 @@ public final class HaproxyProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        int n = 0;
-        for (int at = log.indexOf(line); at >= 0; at = log.indexOf(line, at + line.length())) n++;
-        return n;
+        // Each event is in the log twice: as a log line on stdout (counted) and as a warning on stderr.
+        return (int) log.lines().filter(line -> line.startsWith(event)).count();
     }
 
     public LaunchedProcess process() {
