@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# All tests: the Java modules (protocol, testkit, server, SDK, the differential fuzzer, interop suite with its
-# matrix in local-process mode), clients-js, clients-python (type check, tests, package build), then the matrix
-# again with the agents in containers.
+# All tests: the Java modules (protocol, testkit, server, SDK, the differential fuzzer, the cluster tests, interop
+# suite with its matrix in local-process mode), the local cluster command, clients-js, clients-python (type check,
+# tests, package build), then the matrix again with the agents in containers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
@@ -11,6 +11,11 @@ bash scripts/setup.sh
 echo "== Java: ./mvnw verify (builds the server jar the Python tests use)"
 ./mvnw -B -ntp verify
 cat features/target/compat-matrix.txt
+
+echo "== scripts/cluster.sh: up, status, down"
+bash scripts/cluster.sh up
+bash scripts/cluster.sh status
+bash scripts/cluster.sh down
 
 echo "== clients-js: npm test"
 (cd clients-js && npm test)

@@ -6,6 +6,7 @@ import dev.rpcws.protocol.Json;
 import dev.rpcws.server.events.Emission;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
@@ -31,11 +32,21 @@ record Envelope(String node, String boot, long seq, long emittedMicros, Emission
 
     /** The JSON text, as UTF-8: encoded once per emit, whatever the number of nodes. */
     byte[] toBytes() {
-        ObjectNode json = head(node, boot);
-        json.put("seq", seq);
-        json.put("emitted", emittedMicros);
-        json.set("emission", emission.toJson());
-        return Json.writeBytes(json);
+        return encode(prefix(node, boot), seq, emittedMicros, Json.writeBytes(emission.toJson()));
+    }
+
+    /**
+     * An envelope from its parts: the publisher's {@link #prefix}, and the emission already encoded, so that the
+     * publisher encodes the emission outside the lock that orders its sequence numbers and only joins bytes in it.
+     */
+    static byte[] encode(byte[] prefix, long seq, long emittedMicros, byte[] emission) {
+        byte[] middle = ("\"seq\":" + seq + ",\"emitted\":" + emittedMicros + ",\"emission\":").getBytes(StandardCharsets.US_ASCII);
+        byte[] out = new byte[prefix.length + middle.length + emission.length + 1];
+        System.arraycopy(prefix, 0, out, 0, prefix.length);
+        System.arraycopy(middle, 0, out, prefix.length, middle.length);
+        System.arraycopy(emission, 0, out, prefix.length + middle.length, emission.length);
+        out[out.length - 1] = '}';
+        return out;
     }
 
     /** The first bytes of every envelope {@code node} publishes during {@code boot}. */

@@ -17,7 +17,7 @@ final class Outage {
     private final BrokerAddress address;
     private final String node;
     private final LongSupplier lost;
-    private State state = State.STARTING;
+    private volatile State state = State.STARTING;
     private long sinceNanos = System.nanoTime();
     private long lostBefore;
     private boolean everUp;
@@ -61,8 +61,12 @@ final class Outage {
         lostBefore = lost.getAsLong() - 1;
     }
 
-    /** Publishes are acknowledged again. */
-    synchronized void answering() {
+    /** Publishes are acknowledged again (called at every acknowledgement: no lock unless stalled). */
+    void answering() {
+        if (state == State.STALLED) answeringAgain();
+    }
+
+    private synchronized void answeringAgain() {
         if (state == State.STALLED) back("answering again");
     }
 

@@ -171,9 +171,10 @@ final class RedisBroker implements Broker {
             return;
         }
         long emitted = nowMicros();
+        byte[] encoded = Json.writeBytes(emission.toJson());
         RedisFuture<Long> sent;
         synchronized (publishLock) {
-            sent = p.async().publish(eventsChannel, new Envelope(node, boot, ++seq, emitted, emission).toBytes());
+            sent = p.async().publish(eventsChannel, Envelope.encode(ownPrefix, ++seq, emitted, encoded));
         }
         sent.whenComplete((receivers, failure) -> {
             int waiting = unacknowledged.decrementAndGet();
