@@ -38,9 +38,9 @@ class DrainTest {
             AdminClient.Health health = admin.health();
             assertThat(health.status()).as("health right after the drain began").isEqualTo(503);
             assertThat(health.body().path("draining").asBoolean()).isTrue();
-            assertThat(admin.metrics()).contains("rpcws_draining 1");
+            assertThat(admin.metric("rpcws_draining")).isEqualTo(1);
             assertThatThrownBy(() -> RawClient.connect(jetty.wsUri("/"))).as("a new upgrade").hasMessageContaining("503");
-            assertThat(admin.metrics()).contains("rpcws_upgrades_refused_total{reason=\"draining\"} 1");
+            assertThat(admin.metric("rpcws_upgrades_refused_total{reason=\"draining\"}")).isEqualTo(1);
             // Connections not closed yet still get events (the last ones close more than a second from now).
             jetty.server().emit("newsUpdate", "still here");
             long reached = clients.stream().map(c -> c.next(Duration.ofSeconds(1)))

@@ -49,7 +49,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * The broker on Redis pub/sub through Lettuce (docs/decisions/0009-redis-broker.md).
+ * The broker on Redis pub/sub through Lettuce (docs/decisions/0011-redis-broker.md).
  *
  * <p>Two connections: one publishes (the emits of this node, in emit order, each encoded once into an
  * {@link Envelope}), one subscribes to the cluster's two channels, {@code rpcws:<db>:events} and

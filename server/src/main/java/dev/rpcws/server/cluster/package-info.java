@@ -1,5 +1,5 @@
 /**
- * Many nodes behind a load balancer: events across nodes through a broker (docs/decisions/0009-redis-broker.md).
+ * Many nodes behind a load balancer: events across nodes through a broker (docs/decisions/0011-redis-broker.md).
  *
  * <p>{@link dev.rpcws.server.cluster.Broker} is the link to the other nodes: an
  * {@link dev.rpcws.server.events.EventDelivery} wrapping the local one, which delivers every emit here and

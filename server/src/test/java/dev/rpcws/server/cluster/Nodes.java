@@ -83,7 +83,7 @@ final class Nodes implements AutoCloseable {
     }
 
     /** An unlabelled metric's value (0 if the node does not report it). */
-    static long metric(InProcessJetty node, String name) {
+    static double metric(InProcessJetty node, String name) {
         return node.admin().metric(name);
     }
 
