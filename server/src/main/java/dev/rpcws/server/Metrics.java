@@ -214,7 +214,8 @@ public final class Metrics implements AutoCloseable {
                 .description("Connections closed by the server, by reason.").register(registry));
     }
 
-    private Timer histogram(Timer.Builder builder) {
+    /** {@return the timer registered in the server's registry with the server's histogram buckets (the broker's too)} */
+    Timer histogram(Timer.Builder builder) {
         return builder.serviceLevelObjectives(BUCKETS).register(registry);
     }
 

@@ -318,7 +318,8 @@ public final class RpcServer implements AutoCloseable {
      */
     public RpcServer start() throws Exception {
         if (options.broker() != null) {
-            broker = Broker.redis(options.broker(), options.nodeId(), this::registrations, delivery, scheduler, metrics.registry());
+            broker = Broker.redis(options.broker(), options.nodeId(), this::registrations, delivery, scheduler, metrics.registry(),
+                    metrics::histogram);
             delivery = broker;
         }
         upgradePolicy = new UpgradePolicy(options.allowedOrigins(), options.allowMissingOrigin(), options.maxConnections(),

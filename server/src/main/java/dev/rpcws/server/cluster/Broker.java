@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rpcws.server.events.EventDelivery;
 import dev.rpcws.server.events.Registrations;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -26,10 +28,12 @@ public interface Broker extends EventDelivery {
      * @param registrations what this node serves, read at every heartbeat
      * @param scheduler     runs the heartbeat and connection retries
      * @param registry      where the broker's meters go (the server's)
+     * @param histogram     registers a timer there with the server's histogram buckets
      */
     static Broker redis(BrokerAddress address, String nodeId, Supplier<Registrations> registrations, EventDelivery local,
-                        ScheduledExecutorService scheduler, MeterRegistry registry) {
-        return new RedisBroker(address, nodeId, registrations, local, scheduler, registry);
+                        ScheduledExecutorService scheduler, MeterRegistry registry,
+                        Function<Timer.Builder, Timer> histogram) {
+        return new RedisBroker(address, nodeId, registrations, local, scheduler, registry, histogram);
     }
 
     /** Connected and subscribed: emits reach the other nodes and theirs reach this one. */

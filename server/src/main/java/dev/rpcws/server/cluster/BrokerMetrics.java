@@ -5,9 +5,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.IntSupplier;
 
 /**
@@ -16,13 +16,6 @@ import java.util.function.IntSupplier;
  * nodes' wall clocks: meaningful on one machine or with synchronised clocks.
  */
 final class BrokerMetrics {
-    /** A Redis hop on a LAN is well under a millisecond; seconds mean a backlog. */
-    private static final Duration[] BUCKETS = {
-            Duration.ofNanos(100_000), Duration.ofNanos(250_000), Duration.ofNanos(500_000), Duration.ofMillis(1),
-            Duration.ofNanos(2_500_000), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
-            Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
-            Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5)};
-
     final Counter published;
     final Counter publishFailures;
     final Counter lostEmits;
@@ -36,12 +29,14 @@ final class BrokerMetrics {
     private final Timer latency;
 
     /**
+     * @param registry       the server's registry
+     * @param histogram      registers a timer there with the server's histogram buckets
      * @param up             connected, subscribed and answered
      * @param unacknowledged publishes waiting for Redis
      * @param peers          other nodes heard from lately
      * @param mismatch       some peer serves other registrations
      */
-    BrokerMetrics(MeterRegistry registry, BooleanSupplier up, IntSupplier unacknowledged, IntSupplier peers, BooleanSupplier mismatch) {
+    BrokerMetrics(MeterRegistry registry, Function<Timer.Builder, Timer> histogram, BooleanSupplier up, IntSupplier unacknowledged, IntSupplier peers, BooleanSupplier mismatch) {
         published = counter(registry, "rpcws.broker.published", "Emits published to the broker and acknowledged by it.");
         publishFailures = counter(registry, "rpcws.broker.publish.failures",
                 "Publishes that failed on their way to the broker (other nodes missed these emits).");
@@ -62,9 +57,8 @@ final class BrokerMetrics {
         gauge(registry, "rpcws.cluster.peers", "Other nodes heard from in the last " + Peers.EXPIRY.toSeconds() + " s.", peers);
         gauge(registry, "rpcws.cluster.registrations.mismatch", "1 if some other node serves different methods or events, else 0.",
                 () -> mismatch.getAsBoolean() ? 1 : 0);
-        latency = Timer.builder("rpcws.broker.latency").serviceLevelObjectives(BUCKETS)
-                .description("From the emit on another node to the hand-off to delivery here, by wall clocks (one machine or synchronised clocks).")
-                .register(registry);
+        latency = histogram.apply(Timer.builder("rpcws.broker.latency")
+                .description("From the emit on another node to the hand-off to delivery here, by wall clocks (one machine or synchronised clocks)."));
     }
 
     /** Records one emit-to-hand-off latency; a negative one (clocks apart) counts as zero. */

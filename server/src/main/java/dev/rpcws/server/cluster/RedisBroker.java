@@ -25,6 +25,7 @@ import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +47,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -111,7 +113,8 @@ final class RedisBroker implements Broker {
     };
 
     RedisBroker(BrokerAddress address, String node, Supplier<Registrations> registrations, EventDelivery local,
-                ScheduledExecutorService scheduler, MeterRegistry registry) {
+                ScheduledExecutorService scheduler, MeterRegistry registry,
+                Function<Timer.Builder, Timer> histogram) {
         this.address = address;
         this.node = node;
         this.registrations = registrations;
@@ -121,7 +124,7 @@ final class RedisBroker implements Broker {
         this.nodesChannel = "rpcws:" + address.database() + ":nodes";
         this.ownPrefix = Envelope.prefix(node, boot);
         this.peers = new Peers(node, boot, System::nanoTime);
-        this.metrics = new BrokerMetrics(registry, this::serving, unacknowledged::get, peers::size,
+        this.metrics = new BrokerMetrics(registry, histogram, this::serving, unacknowledged::get, peers::size,
                 () -> peers.mismatch(registrations.get().digest()));
         this.outage = new Outage(address, node, () -> (long) metrics.lostEmits.count());
         this.inbound = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(MAX_INBOUND), r -> {
