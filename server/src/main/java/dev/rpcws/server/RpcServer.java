@@ -382,6 +382,9 @@ public final class RpcServer implements AutoCloseable {
      * back at the same moment. Emits still reach the connections not closed yet. Completes once every connection
      * is closed (at the latest shortly after the window); then {@link #close()} the server. The CLI drains on
      * SIGTERM over {@code --drain-window}.
+     *
+     * @param window the time over which the open connections are closed
+     * @return completes once every connection is closed
      */
     public CompletableFuture<Void> drain(Duration window) {
         draining = true;
@@ -404,7 +407,7 @@ public final class RpcServer implements AutoCloseable {
                 .completeOnTimeout(null, window.plus(Wire.CLOSE_GRACE).toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Whether {@link #drain} was called. */
+    /** {@return whether {@link #drain} was called} */
     public boolean isDraining() {
         return draining;
     }

@@ -104,6 +104,9 @@ public record ServerOptions(
      * @param allowMissingOrigin with an allow-list, whether upgrades without an Origin header pass
      * @param maxFailedLogins failed {@code rpc.login} attempts before the connection is closed (1008); zero: unlimited
      * @param adminToken bearer token the admin API requires (all but /health), or null
+     * @param broker Redis for events across nodes, or null: one node, no broker
+     * @param nodeId this node's id in /health, metrics, logs and the broker's messages
+     * @param drainWindow how long a drain spreads the closing of open connections over
      */
     public ServerOptions {
         Objects.requireNonNull(host, "host");
@@ -311,11 +314,27 @@ public record ServerOptions(
          * @return this builder
          */
         public Builder adminToken(String v) { adminToken = v; return this; }
-        /** Redis for events across nodes ({@code BrokerAddress.parse("redis://host:6379")}); null (the default): one node, no broker. */
+        /**
+         * Redis for events across nodes ({@code BrokerAddress.parse("redis://host:6379")}); null (the default): one
+         * node, no broker. Needs {@code io.lettuce:lettuce-core} on the class path (README "Cluster").
+         *
+         * @param v the address, or null
+         * @return this builder
+         */
         public Builder broker(BrokerAddress v) { broker = v; return this; }
-        /** This node's name in /health, metrics, logs and the broker's messages; a random one by default. */
+        /**
+         * This node's name in /health, metrics, logs and the broker's messages; a random one by default.
+         *
+         * @param v the id: letters, digits, '.', '_', '-', 1 to 64
+         * @return this builder
+         */
         public Builder nodeId(String v) { nodeId = v; return this; }
-        /** How long a drain spreads the closing of open connections over ({@link RpcServer#drain}). */
+        /**
+         * How long a drain spreads the closing of open connections over ({@link RpcServer#drain}; default 10 s).
+         *
+         * @param v the window
+         * @return this builder
+         */
         public Builder drainWindow(Duration v) { drainWindow = v; return this; }
 
         /**

@@ -25,10 +25,14 @@ public interface Broker extends EventDelivery {
      * Connects to Redis in the background (start-up never waits for it; until it answers, emits are counted as
      * lost) and wraps {@code local}, the delivery to this node's subscribers.
      *
+     * @param address       where Redis is
+     * @param nodeId        this node's id, in its messages
      * @param registrations what this node serves, read at every heartbeat
+     * @param local         the delivery to this node's subscribers
      * @param scheduler     runs the heartbeat and connection retries
      * @param registry      where the broker's meters go (the server's)
      * @param histogram     registers a timer there with the server's histogram buckets
+     * @return the broker, connecting
      */
     static Broker redis(BrokerAddress address, String nodeId, Supplier<Registrations> registrations, EventDelivery local,
                         ScheduledExecutorService scheduler, MeterRegistry registry,
@@ -36,13 +40,15 @@ public interface Broker extends EventDelivery {
         return new RedisBroker(address, nodeId, registrations, local, scheduler, registry, histogram);
     }
 
-    /** Connected and subscribed: emits reach the other nodes and theirs reach this one. */
+    /** {@return whether connected and subscribed: emits reach the other nodes and theirs reach this one} */
     boolean isUp();
 
     /**
      * For /health: {@code {"state":...,"address":...,"digest":...,"peers":{"n2":"<digest>",...},"mismatch":false}},
      * the state being {@code starting}, {@code up}, {@code down} (unreachable) or {@code stalled} (connected, not
      * answering).
+     *
+     * @return the broker's part of /health
      */
     ObjectNode health();
 

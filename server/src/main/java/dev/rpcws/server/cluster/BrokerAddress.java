@@ -8,10 +8,22 @@ import java.util.Objects;
  * Where the nodes' Redis is: {@code redis://HOST[:PORT][/DB]} (port 6379 and database 0 by default). Redis
  * pub/sub ignores the database number, so the broker names its channels after it: nodes given different
  * numbers on one Redis form separate clusters.
+ *
+ * @param host     Redis's host name or address
+ * @param port     its port, 1 to 65535
+ * @param database the database number, 0 or more (names the cluster's channels)
  */
 public record BrokerAddress(String host, int port, int database) {
+    /** Redis's usual port, when the URI names none. */
     public static final int DEFAULT_PORT = 6379;
 
+    /**
+     * Checks every value.
+     *
+     * @param host     Redis's host name or address, not empty
+     * @param port     its port, 1 to 65535
+     * @param database the database number, 0 or more
+     */
     public BrokerAddress {
         Objects.requireNonNull(host, "host");
         if (host.isEmpty()) throw new IllegalArgumentException("broker host is empty");
@@ -19,7 +31,13 @@ public record BrokerAddress(String host, int port, int database) {
         if (database < 0) throw new IllegalArgumentException("broker database must be 0 or more, got " + database);
     }
 
-    /** Parses {@code redis://HOST[:PORT][/DB]}; anything else (another scheme, a password, a query) is refused. */
+    /**
+     * Parses {@code redis://HOST[:PORT][/DB]}; anything else (another scheme, a password, a query) is refused.
+     *
+     * @param uri the URI
+     * @return the address
+     * @throws IllegalArgumentException saying what form is expected
+     */
     public static BrokerAddress parse(String uri) {
         URI u;
         try {
