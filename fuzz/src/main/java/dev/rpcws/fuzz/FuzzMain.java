@@ -62,7 +62,15 @@ public final class FuzzMain implements Callable<Integer> {
 
     @Override public Integer call() throws Exception {
         ServerUnderTest jetty = "jar".equals(jettyMode) ? ProcessServer.jetty(0) : InProcessJetty.start();
-        try (Fuzzer fuzzer = new Fuzzer(jetty, System.out).shrink(!noShrink)) {
+        Fuzzer fuzzer = new Fuzzer(jetty, System.out).shrink(!noShrink);
+        // A long run is often ended with Ctrl-C: the reference server is a process of its own and must go too.
+        Thread stop = new Thread(() -> {
+            Fuzzer.Report partial = fuzzer.running();
+            if (partial != null) System.out.println("interrupted: " + partial.summary());
+            fuzzer.close();
+        }, "fuzz-stop");
+        Runtime.getRuntime().addShutdownHook(stop);
+        try {
             if (replay != null) {
                 Session s = Session.fromJson(Files.readString(replay, StandardCharsets.UTF_8));
                 System.out.println("replaying seed " + s.seed() + ", case " + s.caseNumber() + ":\n" + s.describe());
@@ -79,6 +87,15 @@ public final class FuzzMain implements Callable<Integer> {
             Fuzzer.Report report = fuzzer.run(s, firstCase, cases, maxSteps, keepGoing, out);
             System.out.println(report.summary());
             return report.failures.isEmpty() ? 0 : 1;
+        } catch (Fuzzer.Closed interrupted) {
+            return 130; // the JVM is going down on a signal, which sets the status (128 + its number)
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(stop);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is closing the fuzzer
+            }
+            fuzzer.close();
         }
     }
 }

@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The differential fuzzer: runs generated sessions against the canonical npm rpc-websockets 10.0.1 Server
@@ -37,6 +38,9 @@ public final class Fuzzer implements AutoCloseable {
     private final ServerUnderTest jetty;
     private final PrintStream log;
     private ProcessServer reference;
+    private volatile boolean closed;
+    /** The report of the run in progress, for a run ended by Ctrl-C. */
+    private volatile Report running;
     private boolean shrink = true;
 
     /** @param jetty the Jetty server under test (closed with the fuzzer) */
@@ -92,15 +96,17 @@ public final class Fuzzer implements AutoCloseable {
     /** Runs cases {@code first} to {@code first + count - 1} of {@code seed}; stops at the first failure unless {@code keepGoing}. */
     public Report run(long seed, long first, int count, int maxSteps, boolean keepGoing, Path reproductions) {
         Report report = new Report(seed);
+        running = report;
         SessionGenerator generator = new SessionGenerator(seed, maxSteps);
         long start = System.nanoTime();
         for (long k = first; k < first + count; k++) {
-            report.cases++;
             int failures = report.failures.size();
             fuzz(generator.session(k), report, reproductions);
+            report.cases++;
+            report.millis = (System.nanoTime() - start) / 1_000_000;
             if (report.failures.size() > failures && !keepGoing) break;
         }
-        report.millis = (System.nanoTime() - start) / 1_000_000;
+        running = null;
         return report;
     }
 
@@ -164,7 +170,7 @@ public final class Fuzzer implements AutoCloseable {
     }
 
     private boolean crashesReference(Session s) {
-        Observation o = new SessionRunner(reference, true, this::referenceAlive).run(s, null);
+        Observation o = onReference(s);
         if (o.crashed()) restartReference();
         return o.crashed();
     }
@@ -198,12 +204,12 @@ public final class Fuzzer implements AutoCloseable {
      * hand-off between threads costs more than it saves), and compares; restarts a crashed reference.
      */
     public Outcome compare(Session s) {
-        Observation ref = new SessionRunner(reference, true, this::referenceAlive).run(s, null);
+        Observation ref = onReference(s);
         if (ref.crashed()) {
             restartReference();
             return new Outcome(null, true, ref.crashedAt);
         }
-        Observation j = new SessionRunner(jetty, false, () -> true).run(s, ref);
+        Observation j = onJetty(s, ref);
         return new Outcome(Comparison.of(s, ref, j), false, -1);
     }
 
@@ -213,7 +219,7 @@ public final class Fuzzer implements AutoCloseable {
      * a reply or a close (what the reference fails to do on a crasher). Null if so, else what went wrong.
      */
     String jettyAlone(Session s, boolean answered) {
-        Observation o = new SessionRunner(jetty, false, () -> true).run(s, null);
+        Observation o = onJetty(s, null);
         for (int step = 0; step < o.steps.size(); step++) {
             for (List<String> frames : o.steps.get(step)) {
                 for (String f : frames) {
@@ -228,11 +234,39 @@ public final class Fuzzer implements AutoCloseable {
         return null;
     }
 
+    private Observation onReference(Session s) {
+        return played(() -> new SessionRunner(reference, true, this::referenceAlive).run(s, null));
+    }
+
+    private Observation onJetty(Session s, Observation reference) {
+        return played(() -> new SessionRunner(jetty, false, () -> true).run(s, reference));
+    }
+
+    /** A session's run, unless the fuzzer was closed meanwhile: what the servers did as they went away proves nothing. */
+    private Observation played(Supplier<Observation> run) {
+        Observation o;
+        try {
+            o = run.get();
+        } catch (RuntimeException e) {
+            if (closed) throw new Closed();
+            throw e;
+        }
+        if (closed) throw new Closed();
+        return o;
+    }
+
+    /** Thrown where a run goes on after the fuzzer was closed under it (Ctrl-C): it ends the run without a finding. */
+    public static final class Closed extends RuntimeException {
+        Closed() {
+            super("the fuzzer was closed", null, false, false);
+        }
+    }
+
     /** Whether the Jetty server still serves a fresh connection: null if so, else what it did. */
     private String servesStill(Session after) {
         Session probe = new Session(after.seed(), after.caseNumber(), List.of("/"),
                 List.of(new Send(0, new Text("{\"jsonrpc\":\"2.0\",\"method\":\"" + Wire.LIST_METHODS + "\",\"id\":1}"))));
-        List<String> reply = new SessionRunner(jetty, false, () -> true).run(probe, null).steps.get(0).get(0);
+        List<String> reply = onJetty(probe, null).steps.get(0).get(0);
         return reply.size() == 1 && reply.get(0).startsWith("{\"jsonrpc\":\"2.0\",\"result\":[") ? null
                 : "a fresh connection was not served afterwards: " + reply;
     }
@@ -266,16 +300,25 @@ public final class Fuzzer implements AutoCloseable {
         return ProcessServer.node(0);
     }
 
-    private void restartReference() {
+    /** Synchronized with {@link #close}: a fuzzer closed while a case runs (Ctrl-C) starts no reference again. */
+    private synchronized void restartReference() {
         reference.close();
+        if (closed) throw new Closed();
         reference = startReference();
+    }
+
+    /** What the run in progress has done so far, or null when none runs. */
+    public Report running() {
+        return running;
     }
 
     private boolean referenceAlive() {
         return reference.process().isAlive();
     }
 
-    @Override public void close() {
+    @Override public synchronized void close() {
+        if (closed) return;
+        closed = true;
         reference.close();
         jetty.close();
     }
