@@ -36,6 +36,9 @@ final class Comparison {
     final Map<Deviation, Integer> fired = new EnumMap<>(Deviation.class);
     /** The first difference no normaliser explains, or null. */
     Difference difference;
+    /** Frames the reference sent that compared equal, and how many of them were events. */
+    int frames;
+    int events;
 
     private Comparison(Session session) {
         this.session = session;
@@ -86,6 +89,8 @@ final class Comparison {
                     difference = new Difference("step " + step + ", connection " + conn, rawReference, rawJetty);
                     return;
                 }
+                frames += x.reference.size();
+                events += (int) x.reference.stream().filter(r -> r.raw.startsWith("{\"notification\":")).count();
             }
         }
     }

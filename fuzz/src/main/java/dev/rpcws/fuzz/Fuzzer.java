@@ -71,6 +71,9 @@ public final class Fuzzer implements AutoCloseable {
         public final long seed;
         public int cases;
         public long millis;
+        /** Frames compared equal (the reference's, after the normalisers), and how many of them were events. */
+        public long frames;
+        public long events;
         /** How often each normaliser explained something, over the cases without a difference. */
         public final Map<Deviation, Integer> normalised = new EnumMap<>(Deviation.class);
         /** How many inputs (frames, or sessions for D10) each rule kept apart. */
@@ -88,8 +91,8 @@ public final class Fuzzer implements AutoCloseable {
 
         public String summary() {
             return String.format("seed %d: %d cases in %.1f s (%.0f cases/s); %d unexplained differences, %d new reference crashers, %d unrepeatable;"
-                            + " normalised %s; kept apart %s", seed, cases, millis / 1000.0, cases * 1000.0 / Math.max(1, millis), failures.size(),
-                    newCrashers.size(), unrepeatable.size(), normalised, keptApart);
+                            + " %d frames compared, %d of them events; normalised %s; kept apart %s", seed, cases, millis / 1000.0,
+                    cases * 1000.0 / Math.max(1, millis), failures.size(), newCrashers.size(), unrepeatable.size(), frames, events, normalised, keptApart);
         }
     }
 
@@ -130,7 +133,24 @@ public final class Fuzzer implements AutoCloseable {
                 apart.computeIfAbsent(session.connections().get(((Send) step).conn()), t -> new ArrayList<>()).add(new Send(0, ((Send) step).frame()));
             }
         }
-        Session s = session.withSteps(compared);
+        if (!compareAndReport(session.withSteps(compared), report, reproductions)) return;
+        for (Map.Entry<String, List<Step>> e : apart.entrySet()) {
+            Session one = new Session(session.seed(), session.caseNumber(), List.of(e.getKey()), e.getValue());
+            String problem = jettyAlone(one, true);
+            if (problem != null) {
+                record(report.failures, "kept-apart input mishandled by the Jetty server", one, problem, reproductions);
+                return;
+            }
+        }
+        String problem = apart.isEmpty() ? null : servesStill(session);
+        if (problem != null) record(report.failures, "the Jetty server stopped serving after kept-apart inputs", session, problem, reproductions);
+    }
+
+    /**
+     * Compares a session none of whose inputs a deviation keeps apart and reports what it found; false if that was
+     * an unexplained difference. An input that kills the reference all the same is a new crasher.
+     */
+    boolean compareAndReport(Session s, Report report, Path reproductions) {
         Outcome outcome = compare(s);
         if (outcome.referenceCrashed) {
             newCrasher(s.withSteps(s.steps().subList(0, outcome.crashStep + 1)), report, reproductions);
@@ -142,21 +162,14 @@ public final class Fuzzer implements AutoCloseable {
                 Session shrunk = shrink ? new Shrinker(c -> compare(c).different(), SHRINK_BUDGET).shrink(s) : s;
                 Outcome again = compare(shrunk);
                 record(report.failures, "unexplained difference", shrunk, (again.different() ? again.comparison.difference : first).describe(), reproductions);
-                return;
+                return false;
             }
         } else {
             outcome.comparison.fired.forEach((d, n) -> report.normalised.merge(d, n, Integer::sum));
+            report.frames += outcome.comparison.frames;
+            report.events += outcome.comparison.events;
         }
-        for (Map.Entry<String, List<Step>> e : apart.entrySet()) {
-            Session one = new Session(session.seed(), session.caseNumber(), List.of(e.getKey()), e.getValue());
-            String problem = jettyAlone(one, true);
-            if (problem != null) {
-                record(report.failures, "kept-apart input mishandled by the Jetty server", one, problem, reproductions);
-                return;
-            }
-        }
-        String problem = apart.isEmpty() ? null : servesStill(session);
-        if (problem != null) record(report.failures, "the Jetty server stopped serving after kept-apart inputs", session, problem, reproductions);
+        return true;
     }
 
     /** The reference died on a session no deviation keeps apart: shrink it, keep it, and check the Jetty server on it. */

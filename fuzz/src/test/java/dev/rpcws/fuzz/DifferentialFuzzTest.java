@@ -33,6 +33,7 @@ class DifferentialFuzzTest {
 
     @Test void fixedSeed() {
         Fuzzer.Report report = run(FIXED_SEED);
+        assertThat(report.events).as("events compared (emits that met a subscriber): a generator gap").isGreaterThanOrEqualTo(CASES / 20);
         Set<Deviation> used = EnumSet.noneOf(Deviation.class);
         used.addAll(report.normalised.keySet());
         used.addAll(report.keptApart.keySet());

@@ -83,6 +83,24 @@ class KeptApartTest {
         assertThat(fuzzer.jettyAlone(s, false)).as("the Jetty server, alone").isNull();
     }
 
+    /**
+     * A crasher no rule keeps apart (D2's, handed to the comparison as if its row were missing) is kept as a new
+     * crasher, shrunk to the frame that kills, and the Jetty server is checked on it; the run goes on.
+     */
+    @Test void aCrasherNoRuleKeepsApartIsReportedShrunk() {
+        Send sum = new Send(0, new Text("{\"jsonrpc\":\"2.0\",\"method\":\"sum\",\"params\":[1,2],\"id\":1}"));
+        Send crash = new Send(0, new Text("{\"jsonrpc\":\"2.0\",\"method\":\"rpc.on\",\"params\":{\"a\":1},\"id\":2}"));
+        Fuzzer.Report report = new Fuzzer.Report(0);
+        assertThat(fuzzer.compareAndReport(session(List.of("/", "/chat"), sum, crash, new Send(1, sum.frame()), sum), report, null)).isTrue();
+        assertThat(report.failures).as("the Jetty server answered the crasher and serves on").isEmpty();
+        assertThat(report.newCrashers).hasSize(1);
+        Fuzzer.Finding found = report.newCrashers.get(0);
+        assertThat(found.session().connections()).containsExactly("/");
+        assertThat(found.session().steps()).containsExactly(crash);
+        assertThat(found.detail()).isEqualTo("the Jetty server answered it and keeps serving");
+        assertThat(fuzzer.compare(session(List.of("/"), sum)).different()).as("the reference was restarted").isFalse();
+    }
+
     /** D13 and D14: frames the project's codec refuses, which the reference reads and may act on. */
     @Test void framesTheCodecRefusesAreKeptApart() {
         assertThat(Deviation.keepingApart(new Send(0, new Text("{\"jsonrpc\":\"2.0\",\"method\":\"rpc.login\",\"params\":{\"username\":\"foo\",\"password\":\"bar\",\"\\ud800\":1},\"id\":1}"))))
