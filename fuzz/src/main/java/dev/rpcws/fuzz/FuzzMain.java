@@ -73,8 +73,8 @@ public final class FuzzMain implements Callable<Integer> {
         try {
             if (replay != null) {
                 Session s = Session.fromJson(Files.readString(replay, StandardCharsets.UTF_8));
-                System.out.println("replaying seed " + s.seed() + ", case " + s.caseNumber() + ":\n" + s.describe());
                 Fuzzer.Outcome o = fuzzer.compare(s);
+                System.out.println("replayed seed " + s.seed() + ", case " + s.caseNumber() + ":\n" + s.describe(o.reference(), o.jetty()));
                 if (o.referenceCrashed()) {
                     System.out.println("the reference crashed at step " + o.crashStep());
                     return 2;

@@ -205,8 +205,8 @@ public final class Fuzzer implements AutoCloseable {
         return f;
     }
 
-    /** Outcome of one comparison run. */
-    public record Outcome(Comparison comparison, boolean referenceCrashed, int crashStep) {
+    /** Outcome of one comparison run, with what each server sent ({@code jetty} null when the reference crashed). */
+    public record Outcome(Comparison comparison, boolean referenceCrashed, int crashStep, Observation reference, Observation jetty) {
         public boolean different() {
             return !referenceCrashed && comparison.difference != null;
         }
@@ -220,10 +220,10 @@ public final class Fuzzer implements AutoCloseable {
         Observation ref = onReference(s);
         if (ref.crashed()) {
             restartReference();
-            return new Outcome(null, true, ref.crashedAt);
+            return new Outcome(null, true, ref.crashedAt, ref, null);
         }
         Observation j = onJetty(s, ref);
-        return new Outcome(Comparison.of(s, ref, j), false, -1);
+        return new Outcome(Comparison.of(s, ref, j), false, -1, ref, j);
     }
 
     /**

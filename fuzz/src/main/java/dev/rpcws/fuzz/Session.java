@@ -134,6 +134,11 @@ public record Session(long seed, long caseNumber, List<String> connections, List
 
     /** A readable transcript: one line per connection and per step. */
     public String describe() {
+        return describe(null, null);
+    }
+
+    /** {@link #describe()} with, after each step, what each server sent on each connection (either may be null). */
+    public String describe(Observation reference, Observation jetty) {
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < connections.size(); i++) out.append("  connection ").append(i).append(": ").append(connections.get(i)).append('\n');
         for (int i = 0; i < steps.size(); i++) {
@@ -147,7 +152,16 @@ public record Session(long seed, long caseNumber, List<String> connections, List
                 out.append('#').append(((Close) step).conn()).append(" closes");
             }
             out.append('\n');
+            for (int c = 0; c < connections.size(); c++) {
+                received(out, "reference", reference, i, c);
+                received(out, "jetty", jetty, i, c);
+            }
         }
         return out.toString();
+    }
+
+    private static void received(StringBuilder out, String server, Observation o, int step, int conn) {
+        if (o == null || step >= o.steps.size()) return;
+        for (String frame : o.steps.get(step).get(conn)) out.append(String.format("      #%d << %-9s %s%n", conn, server, frame));
     }
 }
