@@ -2,6 +2,7 @@ package dev.rpcws.server;
 
 import dev.rpcws.server.connection.RpcConnection;
 import dev.rpcws.testkit.Poll;
+import dev.rpcws.testkit.WebSocketFrames;
 import org.junit.jupiter.api.Test;
 
 import javax.management.ObjectName;
@@ -97,7 +98,7 @@ class ConnectionReleaseTest {
 
     /** The next text frame, past the server's pings. */
     private static String nextText(RawTcp peer) throws IOException {
-        RawTcp.Frame f;
+        WebSocketFrames.Frame f;
         do {
             f = peer.nextFrame();
         } while (f != null && f.opcode() != TEXT);

@@ -1,5 +1,6 @@
 package dev.rpcws.server;
 
+import dev.rpcws.testkit.WebSocketFrames;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -25,10 +26,10 @@ class MessageAssemblyTest {
             peer.sendFrame(false, CONTINUATION, Arrays.copyOfRange(message, inE, inE + 3));
             peer.sendFrame(true, CONTINUATION, Arrays.copyOfRange(message, inE + 3, message.length));
 
-            RawTcp.Frame pong = peer.nextFrame();
+            WebSocketFrames.Frame pong = peer.nextFrame();
             assertThat(pong.opcode()).isEqualTo(PONG);
             assertThat(pong.text()).isEqualTo("between");
-            RawTcp.Frame reply = peer.nextFrame();
+            WebSocketFrames.Frame reply = peer.nextFrame();
             assertThat(reply.opcode()).isEqualTo(TEXT);
             assertThat(reply.text()).isEqualTo("{\"jsonrpc\":\"2.0\",\"result\":[\"héllo\"],\"id\":7}");
         }
@@ -40,7 +41,7 @@ class MessageAssemblyTest {
         try (InProcessJetty jetty = InProcessJetty.start(); RawTcp peer = new RawTcp(jetty.port(), "/")) {
             peer.sendFrame(false, BINARY, Arrays.copyOfRange(message, 0, 10));
             peer.sendFrame(true, CONTINUATION, Arrays.copyOfRange(message, 10, message.length));
-            RawTcp.Frame reply = peer.nextFrame();
+            WebSocketFrames.Frame reply = peer.nextFrame();
             assertThat(reply.opcode()).isEqualTo(TEXT);
             assertThat(reply.text()).isEqualTo("{\"jsonrpc\":\"2.0\",\"result\":3,\"id\":3}");
         }

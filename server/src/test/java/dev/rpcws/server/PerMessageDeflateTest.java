@@ -1,17 +1,17 @@
 package dev.rpcws.server;
 
+import dev.rpcws.testkit.Allocations;
+import dev.rpcws.testkit.PerMessageDeflate;
 import dev.rpcws.testkit.Poll;
+import dev.rpcws.testkit.WebSocketFrames;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.zip.DataFormatException;
-import java.util.zip.Deflater;
-import java.util.zip.Inflater;
 
+import static dev.rpcws.testkit.WebSocketFrames.CONTINUATION;
+import static dev.rpcws.testkit.WebSocketFrames.TEXT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -21,9 +21,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class PerMessageDeflateTest {
     private static final String OFFER = "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits";
-    private static final int TEXT = 0x1;
-    private static final int CONTINUATION = 0x0;
-    private static final byte[] TAIL = {0, 0, (byte) 0xff, (byte) 0xff};
 
     @Test
     void aCompressedOneMebibyteCallIsAnsweredCompressed() throws Exception {
@@ -32,13 +29,13 @@ class PerMessageDeflateTest {
         try (InProcessJetty jetty = InProcessJetty.start(o -> o.perMessageDeflate(true));
              RawTcp peer = new RawTcp(jetty.port(), "/", OFFER)) {
             assertThat(peer.handshakeResponse).containsIgnoringCase("Sec-WebSocket-Extensions: permessage-deflate");
-            byte[] compressed = deflate(request);
+            byte[] compressed = PerMessageDeflate.compress(request);
             assertThat(compressed.length).as("compressed request").isLessThan(request.length / 10);
             peer.sendFrame(true, true, TEXT, compressed);
 
-            RawTcp.Frame reply = peer.nextMessage();
+            WebSocketFrames.Frame reply = peer.nextMessage();
             assertThat(reply.compressed()).as("RSV1: the reply is compressed").isTrue();
-            assertSameText(new String(inflate(reply.payload()), StandardCharsets.UTF_8),
+            assertSameText(new String(PerMessageDeflate.inflate(reply.payload()), StandardCharsets.UTF_8),
                     "{\"jsonrpc\":\"2.0\",\"result\":[\"" + payload + "\"],\"id\":1}");
         }
     }
@@ -61,15 +58,15 @@ class PerMessageDeflateTest {
                 .getBytes(StandardCharsets.UTF_8);
         try (InProcessJetty jetty = InProcessJetty.start(o -> o.perMessageDeflate(true));
              RawTcp peer = new RawTcp(jetty.port(), "/", OFFER)) {
-            byte[] compressed = deflate(request);
+            byte[] compressed = PerMessageDeflate.compress(request);
             int third = compressed.length / 3;
             peer.sendFrame(false, true, TEXT, Arrays.copyOfRange(compressed, 0, third));
             peer.sendFrame(false, false, CONTINUATION, Arrays.copyOfRange(compressed, third, 2 * third));
             peer.sendFrame(true, false, CONTINUATION, Arrays.copyOfRange(compressed, 2 * third, compressed.length));
 
-            RawTcp.Frame reply = peer.nextMessage();
+            WebSocketFrames.Frame reply = peer.nextMessage();
             assertThat(reply.compressed()).as("RSV1: the reply is compressed").isTrue();
-            assertThat(new String(inflate(reply.payload()), StandardCharsets.UTF_8)).isEqualTo("{\"jsonrpc\":\"2.0\",\"result\":[\"fragmented and compressed ✓\"],\"id\":2}");
+            assertThat(new String(PerMessageDeflate.inflate(reply.payload()), StandardCharsets.UTF_8)).isEqualTo("{\"jsonrpc\":\"2.0\",\"result\":[\"fragmented and compressed ✓\"],\"id\":2}");
         }
     }
 
@@ -81,16 +78,16 @@ class PerMessageDeflateTest {
     @Test
     void aDecompressionBombClosesWith1009WithoutBeingInflatedWhole() throws Exception {
         long inflated = 1L << 30;
-        byte[] bomb = deflatedRun('a', inflated);
+        byte[] bomb = PerMessageDeflate.compressedRun('a', inflated);
         assertThat(bomb.length).as("compressed size").isLessThan(2 << 20);
         try (InProcessJetty jetty = InProcessJetty.start(o -> o.perMessageDeflate(true).maxMessageBytes(1 << 20));
              RawTcp peer = new RawTcp(jetty.port(), "/", OFFER)) {
-            long allocatedBefore = allocatedByAllThreads();
+            long allocatedBefore = Allocations.byAllThreads();
             long start = System.nanoTime();
             peer.sendFrame(true, true, TEXT, bomb);
             int code = peer.awaitCloseCode();
             long millis = (System.nanoTime() - start) / 1_000_000;
-            long allocated = allocatedByAllThreads() - allocatedBefore;
+            long allocated = Allocations.byAllThreads() - allocatedBefore;
             System.out.printf("bomb: %d bytes inflating to %d; closed with %d after %d ms; %d MiB allocated meanwhile%n",
                     bomb.length, inflated, code, millis, allocated >> 20);
 
@@ -105,63 +102,5 @@ class PerMessageDeflateTest {
         while (at < Math.min(actual.length(), expected.length()) && actual.charAt(at) == expected.charAt(at)) at++;
         assertThat(at == expected.length() && at == actual.length())
                 .as("texts of %d and %d characters first differ at %d", actual.length(), expected.length(), at).isTrue();
-    }
-
-    private static long allocatedByAllThreads() {
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        return Arrays.stream(threads.getThreadAllocatedBytes(threads.getAllThreadIds())).filter(n -> n > 0).sum();
-    }
-
-    /** One message compressed as a client does it: raw deflate, sync-flushed, without the final 00 00 ff ff. */
-    private static byte[] deflate(byte[] message) {
-        Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
-        deflater.setInput(message);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        drain(deflater, out);
-        deflater.end();
-        return withoutTail(out.toByteArray());
-    }
-
-    /** {@code length} copies of one character, compressed in 1 MiB steps (the whole never exists in memory). */
-    private static byte[] deflatedRun(char c, long length) {
-        byte[] chunk = new byte[1 << 20];
-        Arrays.fill(chunk, (byte) c);
-        Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION, true);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buffer = new byte[64 * 1024];
-        for (long done = 0; done < length; done += chunk.length) {
-            deflater.setInput(chunk);
-            while (!deflater.needsInput()) out.write(buffer, 0, deflater.deflate(buffer, 0, buffer.length, Deflater.NO_FLUSH));
-        }
-        drain(deflater, out);
-        deflater.end();
-        return withoutTail(out.toByteArray());
-    }
-
-    private static void drain(Deflater deflater, ByteArrayOutputStream out) {
-        byte[] buffer = new byte[64 * 1024];
-        int n;
-        do {
-            n = deflater.deflate(buffer, 0, buffer.length, Deflater.SYNC_FLUSH);
-            out.write(buffer, 0, n);
-        } while (n == buffer.length);
-    }
-
-    private static byte[] withoutTail(byte[] flushed) {
-        assertThat(Arrays.copyOfRange(flushed, flushed.length - 4, flushed.length)).isEqualTo(TAIL);
-        return Arrays.copyOf(flushed, flushed.length - 4);
-    }
-
-    /** One compressed message inflated as a client does it: with the 00 00 ff ff put back. */
-    private static byte[] inflate(byte[] compressed) throws DataFormatException {
-        Inflater inflater = new Inflater(true);
-        byte[] input = Arrays.copyOf(compressed, compressed.length + TAIL.length);
-        System.arraycopy(TAIL, 0, input, compressed.length, TAIL.length);
-        inflater.setInput(input);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buffer = new byte[64 * 1024];
-        while (!inflater.needsInput()) out.write(buffer, 0, inflater.inflate(buffer));
-        inflater.end();
-        return out.toByteArray();
     }
 }
