@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /** RFC 6455 frames written and read by hand, for the peers tests write on plain sockets. */
 public final class WebSocketFrames {
@@ -73,16 +75,28 @@ public final class WebSocketFrames {
 
     /** The next data message, its fragments joined and control frames skipped, as one frame with {@code fin} set; null when the stream ends first. */
     public static Frame readMessage(InputStream in) throws IOException {
-        Frame first = read(in);
-        while (first != null && first.control()) first = read(in);
-        if (first == null || first.fin()) return first;
+        List<Frame> frames = readMessageFrames(in);
+        return frames.isEmpty() ? null : new Frame(true, frames.get(0).opcode(), frames.get(0).compressed(), join(frames));
+    }
+
+    /** The payloads of a message's frames, joined. */
+    public static byte[] join(List<Frame> frames) {
         ByteArrayOutputStream whole = new ByteArrayOutputStream();
-        whole.writeBytes(first.payload());
+        frames.forEach(f -> whole.writeBytes(f.payload()));
+        return whole.toByteArray();
+    }
+
+    /** The frames of the next data message as they came (control frames skipped); empty when the stream ends first. */
+    public static List<Frame> readMessageFrames(InputStream in) throws IOException {
+        List<Frame> frames = new ArrayList<>();
         for (Frame f = read(in); ; f = read(in)) {
-            if (f == null) throw new IOException("the stream ended inside a fragmented message");
+            if (f == null) {
+                if (frames.isEmpty()) return frames;
+                throw new IOException("the stream ended inside a fragmented message");
+            }
             if (f.control()) continue;
-            whole.writeBytes(f.payload());
-            if (f.fin()) return new Frame(true, first.opcode(), first.compressed(), whole.toByteArray());
+            frames.add(f);
+            if (f.fin()) return frames;
         }
     }
 
