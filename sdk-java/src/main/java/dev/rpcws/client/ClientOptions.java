@@ -21,6 +21,7 @@ record ClientOptions(
         boolean restoreOnReconnect,
         boolean waitForReconnect,
         long maxMessageBytes,
+        boolean perMessageDeflate,
         Path trustStore,
         String trustStorePassword,
         SSLContext sslContext,

@@ -17,11 +17,12 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-/** The Jetty WebSocket client of one {@link RpcClient}: TLS trust, limits, handshake headers and timeouts. */
+/** The Jetty WebSocket client of one {@link RpcClient}: TLS trust, limits, compression, handshake headers and timeouts. */
 final class JettyTransport {
     private final WebSocketClient client;
+    private final boolean perMessageDeflate;
 
-    JettyTransport(Duration connectTimeout, long maxMessageBytes, Path trustStore, String trustStorePassword, SSLContext sslContext) {
+    JettyTransport(Duration connectTimeout, long maxMessageBytes, boolean perMessageDeflate, Path trustStore, String trustStorePassword, SSLContext sslContext) {
         HttpClient http = new HttpClient();
         QueuedThreadPool pool = new QueuedThreadPool(32, 2);
         pool.setName("rpcws-client-io");
@@ -37,10 +38,13 @@ final class JettyTransport {
             }
             http.setSslContextFactory(tls);
         }
+        this.perMessageDeflate = perMessageDeflate;
         client = new WebSocketClient(http);
         client.setConnectTimeout(connectTimeout.toMillis());
         // Liveness is the heartbeat's job; Jetty's idle timeout would otherwise close quiet connections.
         client.setIdleTimeout(Duration.ZERO);
+        // These limits hold for the inflated message: Jetty inflates a compressed one in chunks of 8 KiB and
+        // stops (1009) once they pass the limit, so a decompression bomb is never inflated whole.
         client.setMaxTextMessageSize(maxMessageBytes);
         client.setMaxBinaryMessageSize(maxMessageBytes);
         client.setStopAtShutdown(false);
@@ -54,6 +58,7 @@ final class JettyTransport {
             ClientUpgradeRequest request = new ClientUpgradeRequest(uri);
             headers.forEach(request::setHeader);
             if (!subprotocols.isEmpty()) request.setSubProtocols(subprotocols);
+            if (perMessageDeflate) request.addExtensions("permessage-deflate");
             request.setTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return client.connect(link, request);
         } catch (Exception e) {

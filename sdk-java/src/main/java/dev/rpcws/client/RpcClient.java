@@ -64,7 +64,7 @@ public final class RpcClient implements AutoCloseable {
     private RpcClient(ClientOptions o) {
         this.uri = o.uri();
         this.callbacks = new Callbacks(o.executor(), o.listeners());
-        JettyTransport transport = new JettyTransport(o.connectTimeout(), o.maxMessageBytes(), o.trustStore(), o.trustStorePassword(), o.sslContext());
+        JettyTransport transport = new JettyTransport(o.connectTimeout(), o.maxMessageBytes(), o.perMessageDeflate(), o.trustStore(), o.trustStorePassword(), o.sslContext());
         this.lifecycle = new Lifecycle(o, transport, callbacks, new ConnectionHooks());
         this.calls = new Calls(lifecycle, o.callTimeout());
         this.subscriptions = new Subscriptions(lifecycle, calls, callbacks);
@@ -380,6 +380,8 @@ public final class RpcClient implements AutoCloseable {
         private Duration pongTimeout = Wire.DEFAULT_PONG_TIMEOUT;
         /** Jetty's own default (64 KiB) would cut off ordinary replies. */
         private long maxMessageBytes = Wire.DEFAULT_MAX_MESSAGE_BYTES;
+        /** Offered as the npm Client (on `ws`) and Python `websockets` offer it; the server decides. */
+        private boolean perMessageDeflate = true;
         private Executor executor;
 
         private Builder(URI uri) {
@@ -512,6 +514,15 @@ public final class RpcClient implements AutoCloseable {
          */
         public Builder maxMessageBytes(long v) { maxMessageBytes = v; return this; }
         /**
+         * Offer permessage-deflate in the handshake (default true, as the npm Client offers it); where the server
+         * accepts, every message goes compressed both ways, and where it declines, uncompressed.
+         * {@link #maxMessageBytes} holds for the inflated size.
+         *
+         * @param v whether to offer compression
+         * @return this builder
+         */
+        public Builder perMessageDeflate(boolean v) { perMessageDeflate = v; return this; }
+        /**
          * Where futures complete and listeners run (default: a shared cached pool of daemon threads). Listeners
          * of one client run one at a time, in order, whatever the executor. It must hand tasks to other threads
          * (not run them in the calling thread, which may be Jetty's), and a listener that blocks on a call needs
@@ -548,7 +559,7 @@ public final class RpcClient implements AutoCloseable {
             return new RpcClient(new ClientOptions(uri, headers, subprotocols,
                     new ReconnectPolicy(reconnect, reconnectInterval, maxReconnects, backoff, maxReconnectDelay),
                     callTimeout, connectTimeout, pingInterval, pongTimeout, restoreOnReconnect, waitForReconnect,
-                    maxMessageBytes, trustStore, trustStorePassword, sslContext,
+                    maxMessageBytes, perMessageDeflate, trustStore, trustStorePassword, sslContext,
                     executor != null ? executor : ClientThreads.CALLBACKS, listeners));
         }
     }

@@ -4,6 +4,7 @@ import dev.rpcws.protocol.Utf8;
 import dev.rpcws.protocol.Wire;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.api.exceptions.CloseException;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -155,8 +156,11 @@ public final class WebSocketLink implements Session.Listener {
     }
 
     @Override public void onWebSocketError(Throwable cause) {
-        // Only an open connection ends here; a failed handshake is reported through the connect future.
-        if (session != null) end(Wire.CLOSE_ABNORMAL, String.valueOf(cause.getMessage()), cause);
+        // Only an open connection ends here; a failed handshake is reported through the connect future. When
+        // Jetty closed it for a reason with a code of its own (1009: a message over maxMessageBytes, 1007, 1002),
+        // that code went out in the close frame and is the one reported.
+        int code = cause instanceof CloseException closed ? closed.getStatusCode() : Wire.CLOSE_ABNORMAL;
+        if (session != null) end(code, String.valueOf(cause.getMessage()), cause);
     }
 
     private void heard() {
