@@ -22,8 +22,6 @@ public final class Applicability {
     private static final String BROWSER = "browser";
 
     private static final List<Rule> RULES = List.of(
-            new Rule("@also-compressed", r -> !(r.server().equals(Interop.JETTY_DEFLATE) && r.client().equals("java")),
-                    "the Java SDK does not offer permessage-deflate, so it never talks compressed"),
             new Rule("@server-heartbeat", Applicability::jetty, "the reference server never pings"),
             new Rule("@secure-server", Applicability::jetty,
                     "the reference server has no TLS, origin or handshake-token options of its own"),
