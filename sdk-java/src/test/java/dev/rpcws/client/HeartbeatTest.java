@@ -27,9 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Dead peers are found by the client's pings; the server's pings are answered. */
 @Timeout(60)
 class HeartbeatTest {
-    private static final Duration PING_INTERVAL = Duration.ofMillis(300);
-    private static final Duration PONG_TIMEOUT = Duration.ofMillis(300);
-    /** Timer and thread scheduling on a busy test machine. */
+    private static final Duration PING_INTERVAL = Duration.ofMillis(500);
+    private static final Duration PONG_TIMEOUT = Duration.ofSeconds(1);
+    /** Timer and thread scheduling on a busy test machine (a live server must answer within the pong timeout under load). */
     private static final Duration SLACK = Duration.ofMillis(400);
 
     @ParameterizedTest(name = "{0}") @EnumSource(Backend.class)
@@ -69,11 +69,14 @@ class HeartbeatTest {
         }
     }
 
-    /** Only the Jetty server pings (the Node reference never does), so this runs against it alone. */
+    /**
+     * Only the Jetty server pings (the Node reference never does), so this runs against it alone. The pong
+     * timeout is long enough for a loaded machine; a client that never answers still has no pongs to count.
+     */
     @Test
     void serverPingsAreAnswered() throws Exception {
         try (InProcessJetty server = InProcessJetty.start(o -> o
-                .pingInterval(Duration.ofMillis(50)).pongTimeout(Duration.ofMillis(500)));
+                .pingInterval(Duration.ofMillis(100)).pongTimeout(Duration.ofSeconds(2)));
              RpcClient client = RpcClient.builder(server.wsUri("/")).pingInterval(Duration.ZERO).build()) {
             client.connect().get(5, TimeUnit.SECONDS);
             Poll.until("5 pongs at the server", Duration.ofSeconds(5), () -> server.admin().metric("rpcws_pongs_received_total") >= 5);
