@@ -3,6 +3,7 @@ package dev.rpcws.server.limits;
 import org.slf4j.Logger;
 
 import java.time.Duration;
+import java.util.function.LongSupplier;
 
 /**
  * An INFO line that peers can make the server write at will (a refused upgrade, a protocol error, an eviction):
@@ -13,24 +14,27 @@ public final class RateLimitedLog {
     private final Logger log;
     private final int burst;
     private final Duration window;
+    private final LongSupplier nanoClock;
     private long windowStart = Long.MIN_VALUE; // guarded by this
     private int written;                       // guarded by this: lines in the current window
     private long suppressed;                   // guarded by this: lines dropped since the last one written
+
+    /** Ten lines per ten seconds: enough to see what happens, too few to fill a disk. */
+    public RateLimitedLog(Logger log) {
+        this(log, 10, Duration.ofSeconds(10), System::nanoTime);
+    }
 
     /**
      * @param log where the lines go
      * @param burst lines per window at most
      * @param window the window
+     * @param nanoClock {@link System#nanoTime()}, or a test's clock
      */
-    public RateLimitedLog(Logger log, int burst, Duration window) {
+    RateLimitedLog(Logger log, int burst, Duration window, LongSupplier nanoClock) {
         this.log = log;
         this.burst = burst;
         this.window = window;
-    }
-
-    /** Ten lines per ten seconds: enough to see what happens, too few to fill a disk. */
-    public RateLimitedLog(Logger log) {
-        this(log, 10, Duration.ofSeconds(10));
+        this.nanoClock = nanoClock;
     }
 
     /**
@@ -43,7 +47,7 @@ public final class RateLimitedLog {
         if (!log.isInfoEnabled()) return;
         long dropped;
         synchronized (this) {
-            long now = System.nanoTime();
+            long now = nanoClock.getAsLong();
             if (windowStart == Long.MIN_VALUE || now - windowStart >= window.toNanos()) {
                 windowStart = now;
                 written = 0;

@@ -1,6 +1,8 @@
 package dev.rpcws.server.cli;
 
+import dev.rpcws.protocol.Json;
 import dev.rpcws.testkit.LaunchedProcess;
+import dev.rpcws.testkit.Poll;
 import dev.rpcws.testkit.RawClient;
 import dev.rpcws.testkit.Repo;
 import dev.rpcws.testkit.TestCertificates;
@@ -10,6 +12,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -18,9 +22,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The runnable jar as users start it ({@code java -jar server/target/rpcws-server.jar}, built by the package phase
@@ -120,6 +126,39 @@ class CliIT {
                     "origins https://app.example (none sent: allowed)", "tokens 1", "admin token set", "TLS key store " + certs.serverKeyStore());
             assertThat(startup).doesNotContain("s3cret", "adm1n", certs.password());
         }
+    }
+
+    @Test
+    void aRefusedUpgradeAndAnEvictionAreLoggedWithWhyAndTheSocketId() throws Exception {
+        try (LaunchedProcess server = start("cli-peer-logs", "--fixture", "compat", "--allowed-origin", "https://app.example",
+                "--max-failed-logins", "1")) {
+            URI root = URI.create("ws://127.0.0.1:" + server.ready(1) + "/");
+            assertThatThrownBy(() -> RawClient.connect(root, List.of(), Map.of("Origin", "https://evil.example")))
+                    .hasMessageContaining("403");
+            String refused = logLine(server, "refused an upgrade");
+            assertThat(refused).matches(".* INFO .*refused an upgrade from /127\\.0\\.0\\.1:\\d+ to /: Origin not allowed \\(Origin https://evil\\.example\\)");
+
+            try (RawClient client = RawClient.connect(root)) {
+                client.send("{\"jsonrpc\":\"2.0\",\"method\":\"whoami\",\"id\":1}");
+                String socketId = Json.parse(client.nextText()).get("result").asText();
+                client.send("{\"jsonrpc\":\"2.0\",\"method\":\"rpc.login\",\"params\":{\"username\":\"foo\",\"password\":\"guess\"},\"id\":2}");
+                assertThat(logLine(server, "evicting")).matches(".* INFO .*evicting " + Pattern.quote(socketId) + " on /: Too many failed logins");
+            }
+        }
+    }
+
+    /** The first line holding {@code text} that this run of the server logged, once it is there. */
+    private static String logLine(LaunchedProcess server, String text) {
+        return Poll.value("a log line with '" + text + "' in " + server.log(), Duration.ofSeconds(10), () -> {
+            try {
+                List<String> lines = Files.readAllLines(server.log());
+                int thisRun = lines.size();
+                while (thisRun > 0 && !lines.get(thisRun - 1).startsWith("$ ")) thisRun--; // the log appends runs, each after its command line
+                return lines.subList(thisRun, lines.size()).stream().filter(l -> l.contains(text)).findFirst().orElse(null);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
     }
 
     private static LaunchedProcess start(String name, String... options) {
