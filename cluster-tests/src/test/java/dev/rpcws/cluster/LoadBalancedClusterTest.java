@@ -154,9 +154,8 @@ class LoadBalancedClusterTest {
     /** Restarts a dead node once HAProxy has marked it down, and waits until HAProxy marks it up again. */
     private static void restartAndAwaitUp(LocalCluster.Node node) {
         if (node == null) return;
-        String id = node.id();
-        Poll.until("HAProxy marks " + id + " down", WAIT, () -> cluster.haproxy().reported(id, "DOWN") > cluster.haproxy().reported(id, "UP"));
+        cluster.awaitBalanced(node, false, WAIT);
         node.restart();
-        Poll.until("HAProxy marks " + id + " up", WAIT, () -> cluster.haproxy().reported(id, "UP") == cluster.haproxy().reported(id, "DOWN"));
+        cluster.awaitBalanced(node, true, WAIT);
     }
 }

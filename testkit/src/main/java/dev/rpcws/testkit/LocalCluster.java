@@ -1,18 +1,41 @@
 package dev.rpcws.testkit;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
  * A cluster on this machine, all on 127.0.0.1: a {@code redis-server}, nodes of the Jetty server's runnable jar
  * (compat fixture, {@code --broker} that Redis, {@code --node-id n1..nN}) and HAProxy in front, configured from
- * the same template as {@code scripts/cluster.sh up}. Nodes can be killed, restarted on their ports, drained;
- * Redis can be restarted or frozen; {@link #nodeOf} tells which node a connection landed on.
+ * the same template ({@code deploy/haproxy.cfg}) as {@code scripts/cluster.sh up}. Every port is a free one.
+ *
+ * <pre>{@code
+ * try (LocalCluster cluster = LocalCluster.start(3, "--drain-window", "2000")) {  // ready: every node hears the others
+ *     URI lb = cluster.wsUri("/?socket_id=alice");          // clients connect here (HAProxy, balance leastconn)
+ *     ...
+ *     LocalCluster.Node home = cluster.nodeOf("alice", "/").orElseThrow();  // where that connection landed
+ *     home.admin().emit("newsUpdate", ...);                 // a node's admin API; home.adminUri() for other clients
+ *     home.kill();                                          // SIGKILL: its clients see 1006
+ *     cluster.awaitBalanced(home, false, timeout);          // HAProxy's checks took it out
+ *     home.restart();                                       // same ports
+ *     cluster.awaitBalanced(home, true, timeout);           // and back in
+ *     cluster.redis().restart();                            // same port; or freeze() / thaw() (SIGSTOP / SIGCONT)
+ *     cluster.awaitMesh(timeout);                           // every running node subscribed and hearing the others
+ *     cluster.node("n2").drain();                           // SIGTERM: health 503, 1001 over the drain window, exit
+ * }
+ * }</pre>
+ *
+ * <p>Connections land where HAProxy sends them; {@link #nodeOf} finds a connection by the {@code socket_id} query
+ * parameter its client chose (the admin API lists connections by socket id), so no fixture method is needed. The
+ * nodes' logs are in {@code target/test-logs/cluster-<id>.log}, HAProxy's and Redis's beside them.
  */
 public final class LocalCluster implements AutoCloseable {
     private final RedisProcess redis;
@@ -25,9 +48,17 @@ public final class LocalCluster implements AutoCloseable {
         this.haproxy = haproxy;
     }
 
+    /** How long {@link #start} waits for the nodes to find each other through Redis. */
+    private static final Duration MESH_WAIT = Duration.ofSeconds(30);
+
     /**
      * Starts Redis, {@code count} nodes (in parallel) with the CLI options {@code nodeOptions} beyond the broker
-     * and node id (e.g. {@code --drain-window 2000}), then HAProxy; everything started is stopped if a part fails.
+     * and node id (e.g. {@code --drain-window 2000}), then HAProxy, and returns once every node hears all the
+     * others through Redis; everything started is stopped if a part fails.
+     *
+     * @param count       the number of nodes, named {@code n1} to {@code n<count>}
+     * @param nodeOptions further options of every node's command line
+     * @return the running cluster
      */
     public static LocalCluster start(int count, String... nodeOptions) {
         if (count < 1) throw new IllegalArgumentException("a cluster needs a node");
@@ -55,8 +86,11 @@ public final class LocalCluster implements AutoCloseable {
             // A cold JVM's first admin request can outlast HAProxy's check timeout: answer one before it asks.
             nodes.forEach(n -> n.admin().health());
             HaproxyProcess haproxy = HaproxyProcess.start(nodes.stream().map(Node::backend).toList());
-            return new LocalCluster(redis, nodes, haproxy);
-        } catch (RuntimeException e) {
+            started.add(haproxy);
+            LocalCluster cluster = new LocalCluster(redis, nodes, haproxy);
+            cluster.awaitMesh(MESH_WAIT);
+            return cluster;
+        } catch (RuntimeException | Error e) {
             for (AutoCloseable c : started) {
                 try {
                     c.close();
@@ -68,31 +102,84 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
-    /** {@code ws://127.0.0.1:<load balancer>/<pathAndQuery>}: where the cluster's clients connect. */
+    /**
+     * {@return {@code ws://127.0.0.1:<load balancer>/<pathAndQuery>}: where the cluster's clients connect}
+     *
+     * @param pathAndQuery the namespace and query, e.g. {@code /chat?socket_id=a1}
+     */
     public URI wsUri(String pathAndQuery) {
         return haproxy.wsUri(pathAndQuery);
     }
 
+    /** {@return the nodes, {@code n1} first, running or not} */
     public List<Node> nodes() {
         return nodes;
     }
 
+    /**
+     * {@return the node with this id}
+     *
+     * @param id {@code n1} to {@code n<count>}
+     * @throws IllegalArgumentException if there is none
+     */
     public Node node(String id) {
         return nodes.stream().filter(n -> n.id.equals(id)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no node " + id + " in " + nodes));
     }
 
+    /** {@return the cluster's Redis: {@link RedisProcess#restart}, {@link RedisProcess#freeze}, {@link RedisProcess#kill}} */
     public RedisProcess redis() {
         return redis;
     }
 
+    /** {@return the load balancer: its port and what its health checks reported} */
     public HaproxyProcess haproxy() {
         return haproxy;
     }
 
     /**
-     * The node holding the connection with this socket id in {@code namespace} (clients choose it with
-     * {@code ?socket_id=}), asked of each running node's admin API.
+     * Waits until every running node's /health says its broker is {@code up} and names every other running node
+     * among its peers: after a start, a node's restart or Redis's, emits reach every node from then on.
+     *
+     * @param timeout how long to wait
+     * @throws AssertionError naming the node that is not there yet
+     */
+    public void awaitMesh(Duration timeout) {
+        for (Node node : nodes) {
+            if (!node.isAlive()) continue;
+            Set<String> others = new HashSet<>();
+            for (Node n : nodes) if (n != node && n.isAlive()) others.add(n.id);
+            Poll.until(node.id + " subscribed and hearing " + others, timeout, () -> {
+                JsonNode broker = node.admin().health().body().path("broker");
+                Set<String> peers = new HashSet<>();
+                broker.path("peers").fieldNames().forEachRemaining(peers::add);
+                return broker.path("state").asText().equals("up") && peers.containsAll(others);
+            });
+        }
+    }
+
+    /**
+     * Waits until HAProxy's health checks have put {@code node} in service ({@code in}) or taken it out (a killed
+     * node, or a draining one whose /health answers 503), as HAProxy logged it. A node starts in service.
+     *
+     * @param node    the node
+     * @param in      true to wait until it is in service, false until it is out
+     * @param timeout how long to wait
+     */
+    public void awaitBalanced(Node node, boolean in, Duration timeout) {
+        Poll.until("HAProxy marks " + node.id + (in ? " up" : " down"), timeout, () -> {
+            int down = haproxy.reported(node.id, "DOWN");
+            int up = haproxy.reported(node.id, "UP");
+            return in ? up == down : down > up;
+        });
+    }
+
+    /**
+     * {@return the node holding the connection with this socket id in {@code namespace}, asked of each running
+     * node's admin API; empty if none holds it (yet)}
+     *
+     * @param socketId  what the client chose with {@code ?socket_id=}
+     * @param namespace its namespace, e.g. {@code /}
      */
     public Optional<Node> nodeOf(String socketId, String namespace) {
         return nodes.stream().filter(n -> n.holds(socketId, namespace)).findFirst();
@@ -127,19 +214,33 @@ public final class LocalCluster implements AutoCloseable {
             this.adminPort = server.adminPort();
         }
 
+        /** {@return its id: {@code n1}, {@code n2}, ...} */
         public String id() { return id; }
+        /** {@return its WebSocket port (the same after a restart)} */
         public int port() { return port; }
+        /** {@return its admin API's port (the same after a restart)} */
         public int adminPort() { return adminPort; }
 
-        /** Straight to this node, past the load balancer. */
+        /**
+         * {@return {@code ws://127.0.0.1:<its port>/<pathAndQuery>}: straight to this node, past the load balancer}
+         *
+         * @param pathAndQuery the namespace and query
+         */
         public URI wsUri(String pathAndQuery) {
             return server.wsUri(pathAndQuery);
         }
 
+        /** {@return {@code http://127.0.0.1:<admin port>/}: its admin API (/health, /metrics, /emit, /connections)} */
+        public URI adminUri() {
+            return URI.create("http://127.0.0.1:" + adminPort + "/");
+        }
+
+        /** {@return a client of its admin API} */
         public AdminClient admin() {
             return server.admin();
         }
 
+        /** {@return whether its process runs} */
         public boolean isAlive() {
             return server.process().isAlive();
         }
@@ -154,7 +255,11 @@ public final class LocalCluster implements AutoCloseable {
             server.process().terminate();
         }
 
-        /** Waits for the process to end after {@link #drain()}; its exit status, or null if it still runs. */
+        /**
+         * {@return the exit status once the process ended (after {@link #drain()}), or null if it still runs}
+         *
+         * @param timeout how long to wait
+         */
         public Integer waitForExit(Duration timeout) {
             return server.process().waitForExit(timeout);
         }
@@ -165,6 +270,7 @@ public final class LocalCluster implements AutoCloseable {
             server = ProcessServer.jetty("cluster-" + id, port, adminPort, options);
         }
 
+        /** {@return its process (pid, log)} */
         public LaunchedProcess process() {
             return server.process();
         }

@@ -11,8 +11,11 @@ import java.util.regex.Pattern;
  */
 public final class ProcessServer implements ServerUnderTest {
     private static final Pattern LISTENING = Pattern.compile("listening ws=(\\d+) admin=(-?\\d+)");
-    /** A cold JVM on a loaded 2-core machine (several starting at once for a cluster) can take this long. */
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * A cold JVM on a loaded 2-core machine can take this long: one node of the runnable jar that loads Lettuce and
+     * Netty for its broker took 40 s alone at a load of 20, and a cluster starts three at once.
+     */
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(150);
 
     private final String name;
     private final LaunchedProcess process;
