@@ -1,5 +1,6 @@
 package dev.rpcws.server;
 
+import java.util.ArrayDeque;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -15,6 +16,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Handlers may block. When tasks wait and none has finished for {@link #CHECK_MILLIS} ms, every thread is
  * stuck, and the pool adds one; once nothing waits, it gives one back per check, down to its floor.
+ *
+ * <p>{@link #executeAfterCurrent} hands a task to the thread that asks, to run once its current task returns: a
+ * connection's read passes its messages on to their frame task that way without waking another thread.
  */
 final class ElasticPool extends ThreadPoolExecutor {
     /** How often the pool looks for stuck threads while tasks wait, and gives threads back after. */
@@ -25,6 +29,8 @@ final class ElasticPool extends ThreadPoolExecutor {
     private volatile int floor;
     private final AtomicBoolean watching = new AtomicBoolean();
     private long completedAtLastCheck; // written by each check; reset by watch() before the first of a series
+    /** Per thread of this pool: the tasks it runs once its current one returns. */
+    private final ThreadLocal<ArrayDeque<Runnable>> afterCurrent = new ThreadLocal<>();
 
     /** {@code floor} threads while work moves, up to {@code ceiling} while it is stuck. */
     ElasticPool(int floor, int ceiling, ScheduledExecutorService scheduler) {
@@ -45,6 +51,35 @@ final class ElasticPool extends ThreadPoolExecutor {
     @Override public void execute(Runnable task) {
         super.execute(task);
         if (!getQueue().isEmpty()) watch();
+    }
+
+    /**
+     * Runs {@code task} on the calling thread as soon as its current task returns, when that thread is one of this
+     * pool's; from any other thread it is queued as by {@link #execute}. Queuing would wake a parked thread while
+     * the caller goes to park: a hand-off for nothing when the caller is about to be free.
+     */
+    void executeAfterCurrent(Runnable task) {
+        ArrayDeque<Runnable> next = afterCurrent.get();
+        if (next == null) execute(task);
+        else next.add(task);
+    }
+
+    @Override protected void beforeExecute(Thread thread, Runnable task) {
+        if (afterCurrent.get() == null) afterCurrent.set(new ArrayDeque<>(4));
+    }
+
+    /** A task that fails does not keep the ones after it from running: its failure goes where a task's would. */
+    @Override protected void afterExecute(Runnable task, Throwable failure) {
+        ArrayDeque<Runnable> next = afterCurrent.get();
+        Runnable r;
+        while ((r = next.poll()) != null) {
+            try {
+                r.run();
+            } catch (Throwable t) {
+                Thread self = Thread.currentThread();
+                self.getUncaughtExceptionHandler().uncaughtException(self, t);
+            }
+        }
     }
 
     private void watch() {

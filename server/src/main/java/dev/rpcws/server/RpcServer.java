@@ -163,8 +163,14 @@ public final class RpcServer implements AutoCloseable {
         this.scheduler = timers;
         this.pool = new ElasticPool(CORES, MAX_THREADS, scheduler);
         // No reserved threads: Jetty would otherwise hand every read to a parked spare thread and wake another
-        // to replace it; measured, that cost about a sixth of the server's CPU per call (decision 0004).
-        ExecutorThreadPool jettyPool = new ExecutorThreadPool(pool, 0);
+        // to replace it; measured, that cost about a sixth of the server's CPU per call (decision 0004). Jetty
+        // keeps a reserve of capacity 0 all the same, which queues a thread to refill it on every failed try:
+        // one needless pool task, and the wake-up of a parked thread, per read. So nothing is ever tried.
+        ExecutorThreadPool jettyPool = new ExecutorThreadPool(pool, 0) {
+            @Override public boolean tryExecute(Runnable task) {
+                return false;
+            }
+        };
         jettyPool.setName("rpcws");
         this.jetty = new Server(jettyPool);
         this.handlerExecutor = pool;
@@ -444,6 +450,11 @@ public final class RpcServer implements AutoCloseable {
         return metrics;
     }
 
+    /** The server's own pool, for tests that count its tasks. */
+    ElasticPool pool() {
+        return pool;
+    }
+
     /** {@return the options it was made with} */
     public ServerOptions options() {
         return options;
@@ -542,8 +553,11 @@ public final class RpcServer implements AutoCloseable {
         private final Limits limits = new Limits(options.maxInFlight(), options.maxQueuedBytes(), options.maxFailedLogins(),
                 options.pingInterval(), options.pongTimeout());
 
+        /** The server's own pool runs a frame task on the thread that read its messages, once that read returns. */
+        private final Executor afterRead = task -> pool.executeAfterCurrent(task);
+
         @Override public CompletableFuture<JsonNode> process(String message, Peer peer) { return core.apply(message, peer); }
-        @Override public Executor handlerExecutor() { return handlerExecutor; }
+        @Override public Executor handlerExecutor() { return handlerExecutor == pool ? afterRead : handlerExecutor; }
         @Override public ScheduledExecutorService scheduler() { return scheduler; }
         @Override public Limits limits() { return limits; }
         @Override public void opened(boolean compressed) { metrics.connectionOpened(compressed); }

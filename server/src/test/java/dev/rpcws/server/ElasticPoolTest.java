@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -14,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -89,6 +91,61 @@ class ElasticPoolTest {
         pool.check(); // still stuck: one more thread than are alive, not one more than the size
         assertThat(ran.await(5, TimeUnit.SECONDS)).as("the new task ran").isTrue();
         release.countDown();
+    }
+
+    @Test
+    void aTaskHandedOnByAPoolThreadRunsOnThatThreadOnceItsCurrentTaskReturns() throws Exception {
+        pool = new ElasticPool(2, 2, scheduler);
+        List<String> order = Collections.synchronizedList(new ArrayList<>());
+        AtomicReference<Thread> current = new AtomicReference<>();
+        AtomicReference<Thread> next = new AtomicReference<>();
+        CountDownLatch ran = new CountDownLatch(1);
+        pool.execute(() -> {
+            current.set(Thread.currentThread());
+            pool.executeAfterCurrent(() -> {
+                next.set(Thread.currentThread());
+                order.add("handed on");
+                ran.countDown();
+            });
+            order.add("current returns");
+        });
+        assertThat(ran.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(order).containsExactly("current returns", "handed on");
+        assertThat(next.get()).isSameAs(current.get());
+        assertThat(pool.getQueue()).isEmpty();
+    }
+
+    @Test
+    void fromAnyOtherThreadItIsQueuedLikeExecute() throws Exception {
+        pool = new ElasticPool(1, 1, scheduler);
+        AtomicReference<Thread> ranOn = new AtomicReference<>();
+        CountDownLatch ran = new CountDownLatch(1);
+        pool.executeAfterCurrent(() -> {
+            ranOn.set(Thread.currentThread());
+            ran.countDown();
+        });
+        assertThat(ran.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(ranOn.get()).isNotSameAs(Thread.currentThread());
+    }
+
+    @Test
+    void aHandedOnTaskThatFailsKeepsNeitherTheNextOneNorItsThreadFromRunning() throws Exception {
+        pool = new ElasticPool(1, 1, scheduler);
+        List<Thread> ranOn = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch ran = new CountDownLatch(2);
+        pool.execute(() -> {
+            ranOn.add(Thread.currentThread());
+            pool.executeAfterCurrent(() -> {
+                throw new IllegalStateException("a failing task (expected in this test)");
+            });
+            pool.executeAfterCurrent(ran::countDown);
+        });
+        pool.execute(() -> {
+            ranOn.add(Thread.currentThread());
+            ran.countDown();
+        });
+        assertThat(ran.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(ranOn.get(1)).as("the thread survived the failure").isSameAs(ranOn.get(0));
     }
 
     /** Queues {@code n} tasks that each wait for {@code release} (20 s at most); the latch counts them out. */
