@@ -9,7 +9,7 @@ import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What a call costs in thread hand-offs on the server's own pool (decision 0011): a message read by one pool
+ * What a call costs in thread hand-offs on the server's own pool (decision 0012): a message read by one pool
  * task is answered by that task, once its read returns. Every other task would wake another thread, which is
  * most of the server's cost per call when calls arrive one at a time, as from the npm Client.
  */
