@@ -5,7 +5,7 @@
 # clients-python, Debian's chromium for the browser column of the interop matrix, and Debian's redis-server and
 # haproxy for the cluster (scripts/cluster.sh, the cluster tests). Maven dependencies,
 # Playwright included, come with ./mvnw; the suite tells Playwright never to download a browser, and Playwright
-# runs its driver on the Node.js its own jar carries (features/.../drivers/BrowserDriver.java), so the system's
+# runs its driver on the Node.js its own jar carries (features/.../drivers/Chromium.java), so the system's
 # node only runs the agents and the reference server (Node 18 or newer).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -2,10 +2,7 @@ package dev.rpcws.features.drivers;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import com.sun.net.httpserver.HttpServer;
 import dev.rpcws.protocol.Json;
 
@@ -19,46 +16,32 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.stream.Stream;
 
 /**
  * The npm package's browser bundle ({@code RPCWebSocket.Client}, as every web page loads it) in a real headless
  * Chromium, driven through Playwright. One Chromium and one page serve the whole run: the page
  * (clients-js/browser) hosts any number of Clients, as the Node agent does, and every operation is a
- * {@code page.evaluate} of the page's harness. Debian's {@code chromium} is used (scripts/setup.sh installs it);
- * Playwright never downloads a browser.
+ * {@code page.evaluate} of the page's harness, in the browser {@link Chromium} starts.
  */
 public final class BrowserDriver implements ClientDriver, AutoCloseable {
-    private static final Path CHROMIUM = Path.of(System.getProperty("rpcws.chromium", "/usr/bin/chromium"));
-    private static final List<String> CHROMIUM_ARGS = List.of("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-            "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync");
     private static final Duration PAGE_READY = Duration.ofSeconds(30);
 
     private final HttpServer site;
-    private final Playwright playwright;
-    private final Path profile;
-    private final BrowserContext browser;
+    private final Chromium chromium;
     private final Page page;
     private final String runtime;
 
-    private BrowserDriver(HttpServer site, Playwright playwright, Path profile, BrowserContext browser, Page page) {
+    private BrowserDriver(HttpServer site, Chromium chromium, Page page) {
         this.site = site;
-        this.playwright = playwright;
-        this.profile = profile;
-        this.browser = browser;
+        this.chromium = chromium;
         this.page = page;
-        this.runtime = "headless Chromium " + browser.browser().version() + ", driven through Playwright "
-                + Objects.requireNonNullElse(Playwright.class.getPackage().getImplementationVersion(), "(version unknown)");
+        this.runtime = chromium.runtime();
     }
 
     /** Serves the page from {@code clientsJs} on 127.0.0.1, starts Chromium and opens the page. */
     public static BrowserDriver start(Path clientsJs) {
-        if (!Files.isExecutable(CHROMIUM)) throw new IllegalStateException(CHROMIUM + " is missing: run bash scripts/setup.sh");
         Path bundle = clientsJs.resolve("node_modules/rpc-websockets/dist/index.browser-bundle.js");
         if (!Files.isRegularFile(bundle)) throw new IllegalStateException(bundle + " is missing: run bash scripts/setup.sh");
         HttpServer site = serve(Map.of(
@@ -66,47 +49,23 @@ public final class BrowserDriver implements ClientDriver, AutoCloseable {
                 "/browser/harness.mjs", clientsJs.resolve("browser/harness.mjs"),
                 "/hosted-client.mjs", clientsJs.resolve("hosted-client.mjs"),
                 "/rpc-websockets/index.browser-bundle.js", bundle));
-        Playwright playwright = null;
-        Path profile = null;
-        long start = System.nanoTime();
+        Chromium chromium = null;
         try {
-            playwright = Playwright.create(new Playwright.CreateOptions().setEnv(playwrightEnv()));
-            long playwrightReady = System.nanoTime();
-            // A persistent context on a new directory: a fresh profile (launch() refuses --user-data-dir).
-            profile = Files.createTempDirectory("rpcws-chromium-");
-            BrowserContext browser = playwright.chromium().launchPersistentContext(profile, new BrowserType.LaunchPersistentContextOptions()
-                    .setExecutablePath(CHROMIUM).setHeadless(true).setArgs(CHROMIUM_ARGS));
-            long chromiumReady = System.nanoTime();
-            Page page = browser.pages().isEmpty() ? browser.newPage() : browser.pages().get(0);
+            chromium = Chromium.start();
+            long start = System.nanoTime();
+            Page page = chromium.page();
             page.onConsoleMessage(m -> System.err.println("[browser] " + m.type() + ": " + m.text()));
             page.onPageError(e -> System.err.println("[browser] page error: " + e));
             page.navigate("http://127.0.0.1:" + site.getAddress().getPort() + "/");
             page.waitForFunction("() => window.harness !== undefined", null,
                     new Page.WaitForFunctionOptions().setTimeout(PAGE_READY.toMillis()));
-            System.err.printf("[browser] ready in %d ms: Playwright %d ms, Chromium %d ms, page %d ms%n", millis(start, System.nanoTime()),
-                    millis(start, playwrightReady), millis(playwrightReady, chromiumReady), millis(chromiumReady, System.nanoTime()));
-            return new BrowserDriver(site, playwright, profile, browser, page);
-        } catch (IOException | RuntimeException e) {
+            System.err.printf("[browser] page ready in %d ms%n", (System.nanoTime() - start) / 1_000_000);
+            return new BrowserDriver(site, chromium, page);
+        } catch (RuntimeException e) {
             site.stop(0);
-            if (playwright != null) playwright.close();
-            if (profile != null) delete(profile);
-            throw new IllegalStateException("the browser did not start: " + e.getMessage(), e);
+            if (chromium != null) chromium.close();
+            throw new IllegalStateException("the browser page did not start: " + e.getMessage(), e);
         }
-    }
-
-    private static long millis(long fromNanos, long toNanos) {
-        return (toNanos - fromNanos) / 1_000_000;
-    }
-
-    /**
-     * No browser download (Debian's chromium is used), and Playwright's driver runs on the Node.js that its
-     * driver-bundle jar carries for this platform, never on the system's: Playwright 1.62's driver needs Node 20
-     * or newer, and Debian bookworm's nodejs is 18.
-     */
-    private static Map<String, String> playwrightEnv() {
-        Map<String, String> env = new HashMap<>();
-        env.put("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
-        return env;
     }
 
     /** A tiny static site on 127.0.0.1: exactly these paths, nothing else. */
@@ -164,19 +123,9 @@ public final class BrowserDriver implements ClientDriver, AutoCloseable {
     /** Closes the browser, its profile and the page's site. */
     @Override public synchronized void close() {
         try {
-            browser.close();
-            playwright.close();
+            chromium.close();
         } finally {
             site.stop(0);
-            delete(profile);
-        }
-    }
-
-    private static void delete(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a temporary profile left behind is harmless
         }
     }
 
