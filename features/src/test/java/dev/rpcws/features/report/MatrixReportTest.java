@@ -1,5 +1,7 @@
 package dev.rpcws.features.report;
 
+import com.microsoft.playwright.Page;
+import dev.rpcws.features.drivers.Chromium;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
@@ -23,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * form fits 120 columns and names every failing cell. A synthetic matrix of every kind of cell, no servers.
  */
 class MatrixReportTest {
-    private static final List<String> CLIENTS = List.of("java", "node", "python", "node-legacy", "browser");
+    private static final List<String> CLIENTS = List.of("java", "node", "python", "python-sync", "node-legacy", "browser");
     private static final List<String> SERVERS = List.of("jetty", "node", "jetty-deflate");
     private static final String LONG_FAILURE = "FAILED: [the same payload comes back] expected: \"" + "x".repeat(300) + "\" but was: \"y\"";
 
@@ -48,9 +50,10 @@ class MatrixReportTest {
             cell(run, "Heartbeats", "An idle client answers the server's pings and stays connected",
                     run.server().equals("node") ? ScenarioResult.Cell.NOT_APPLICABLE : ScenarioResult.Cell.PASS,
                     run.server().equals("node") ? "the reference server never pings" : null);
+            // A reason of its own per run, so that cells read "n/a 10" and up, as on a real page.
             cell(run, "Heartbeats", "A client that stops reading is dropped within the heartbeat window",
                     run.equals(new Run("java", "jetty")) ? ScenarioResult.Cell.SKIPPED : ScenarioResult.Cell.NOT_APPLICABLE,
-                    run.equals(new Run("java", "jetty")) ? "skipped without a reason" : "the Java SDK has no switch to stop reading its socket");
+                    run.equals(new Run("java", "jetty")) ? "skipped without a reason" : Names.client(run.client()) + " cannot stop reading its socket on " + run.server());
         }
     }
 
@@ -89,7 +92,8 @@ class MatrixReportTest {
                     assertThat(link.attr("title")).endsWith(r.detail());
                 }
                 default -> {
-                    assertThat(td.text()).isEqualTo(r.cell().label);
+                    assertThat(td.attr("data-cell")).isEqualTo(r.cell().label);
+                    assertThat(td.text()).isEqualTo(HtmlReport.mark(r.cell()));
                     Element failure = page.getElementById(link.attr("href").substring(1));
                     assertThat(failure).as("failure entry of " + r).isNotNull();
                     assertThat(failure.text()).contains(r.scenario()).contains(r.detail()).contains(Names.run(r.run()));
@@ -101,6 +105,30 @@ class MatrixReportTest {
         assertThat(page.select("p.description").eachText()).containsExactly("A client calls a method.", "Second paragraph.");
     }
 
+    /**
+     * The page as a person sees it on a 1366 x 768 screen, in headless Chromium: six clients on three servers, and
+     * no table needs scrolling sideways nor does any header or cell spill out of its box. Leaves a screenshot of
+     * the first screen in target/matrix-report-test.
+     */
+    @Test
+    void onA1366PixelScreenEveryTableFitsAndNoHeaderOrCellSpillsOver() {
+        Path dir = Path.of("target", "matrix-report-test");
+        matrix().write(dir, "compat-matrix");
+        try (Chromium chromium = Chromium.start()) {
+            Page page = chromium.page();
+            page.setViewportSize(1366, 768);
+            page.navigate(dir.toAbsolutePath().resolve("compat-matrix.html").toUri().toString());
+            page.screenshot(new Page.ScreenshotOptions().setPath(dir.resolve("compat-matrix-1366x768.png")));
+            assertThat(page.evaluate("() => document.querySelectorAll('section table').length")).as("tables on the page").isEqualTo(3);
+            assertThat(page.evaluate("() => [...document.querySelectorAll('div.scroll')]"
+                    + ".filter(d => d.scrollWidth > d.clientWidth).map(d => d.parentElement.id + ': ' + d.scrollWidth + ' px')"))
+                    .as("tables wider than the screen").asList().isEmpty();
+            assertThat(page.evaluate("() => [...document.querySelectorAll('thead th, td')].filter(c => c.scrollWidth > c.clientWidth)"
+                    + ".map(c => c.closest('section').id + ': ' + c.textContent + ' (' + c.scrollWidth + ' px in ' + c.clientWidth + ')')"))
+                    .as("headers and cells whose text spills over").asList().isEmpty();
+        }
+    }
+
     /** The td of a result: its feature's table, its scenario's row, the column whose headers name its server and client. */
     private static Element cellOf(Document page, ScenarioResult r) {
         Element section = page.getElementById(HtmlReport.anchor(r.feature()));
@@ -109,6 +137,9 @@ class MatrixReportTest {
         List<String> columns = columns(section.selectFirst("thead"));
         int index = columns.indexOf(Names.server(r.run().server()) + " / " + (r.run().perServer() ? "" : Names.client(r.run().client())));
         assertThat(index).as("column of " + Names.run(r.run()) + " among " + columns).isNotNegative();
+        if (!r.run().perServer()) {
+            assertThat(section.select("thead tr").get(1).select("th").get(index).text()).isEqualTo(Names.header(r.run().client()));
+        }
         for (Element row : section.select("tbody > tr")) {
             if (row.selectFirst("th").text().equals(r.scenario())) return row.select("td").get(index);
         }
@@ -123,7 +154,7 @@ class MatrixReportTest {
             int span = Integer.parseInt(th.attr("colspan"));
             for (int i = 0; i < span; i++) servers.add(th.text());
         }
-        List<String> clients = rows.get(1).select("th").eachText();
+        List<String> clients = rows.get(1).select("th").eachAttr("title"); // the client's full name; the text is short
         List<String> out = new ArrayList<>();
         for (int i = 0; i < servers.size(); i++) out.add(servers.get(i) + " / " + (clients.isEmpty() ? "" : clients.get(i)));
         return out;
