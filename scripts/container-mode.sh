@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The interop matrix again, with the Node and Python agents in containers (Testcontainers), built from
-# docker/. Uses the Docker engine named by DOCKER_HOST (or /var/run/docker.sock) when there is one;
-# otherwise sets up podman as a Docker-compatible engine (scripts/container-engine.sh). Without any engine
-# the container mode is skipped, and says so: it is never reported as passed.
+# The interop matrix again, with the Node and Python agents (the Python one for each Python client) in
+# containers (Testcontainers), built from docker/. Uses the Docker engine named by DOCKER_HOST (or
+# /var/run/docker.sock) when there is one; otherwise sets up podman as a Docker-compatible engine
+# (scripts/container-engine.sh). Without any engine the container mode is skipped, and says so: it is never
+# reported as passed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,7 +35,7 @@ echo "== interop matrix, agents in containers (DOCKER_HOST=${DOCKER_HOST:-/var/r
 rm -f features/target/compat-matrix-containers.*
 # The compressed runs prove nothing more with the agents in containers: the two plain servers suffice here.
 ./mvnw -B -ntp verify -pl features -am -Dtest=InteropMatrixTest -Dsurefire.failIfNoSpecifiedTests=false \
-  -Drpcws.agents=container -Drpcws.clients=node,node-legacy,python -Drpcws.servers=jetty,node \
+  -Drpcws.agents=container -Drpcws.clients=node,node-legacy,python,python-sync -Drpcws.servers=jetty,node \
   -Drpcws.matrix.name=compat-matrix-containers \
   "$@"
 status=$?

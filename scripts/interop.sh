@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The main job: the interop matrix. Every client scenario for the Java, Node (10.0.1 and 7.7.0), Python and
-# browser clients against the Jetty server and the canonical Node server, then the server-only scenarios.
+# The main job: the interop matrix. Every client scenario for the Java, Node (10.0.1 and 7.7.0), Python (asyncio
+# and blocking) and browser clients against the Jetty server, the canonical Node server and the Jetty server with
+# compression, then the server-only scenarios.
 # Prints one line per client x server run as it finishes, then a count per feature, the summary and every
 # failing cell (features/target/compat-matrix.txt, at most 120 columns); the full tables are in
 # features/target/compat-matrix.md and .html. Maven's own output goes to features/target/interop-maven.log and

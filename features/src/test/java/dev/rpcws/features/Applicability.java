@@ -15,8 +15,10 @@ import java.util.function.Predicate;
 public final class Applicability {
     private record Rule(String tag, Predicate<Run> applies, String reason) {}
 
+    /** The Python client's blocking form (rpcws_client.sync), hosted by the same agent with --client sync. */
+    private static final String PYTHON_SYNC = "python-sync";
     /** The rpcws clients: they restore login and subscriptions, fail pending calls and ping. */
-    private static final Set<String> RESTORING = Set.of("java", "python");
+    private static final Set<String> RESTORING = Set.of("java", "python", PYTHON_SYNC);
     /** The npm package's own Client: 10.0.1 in Node, 7.7.0 in Node, and the browser bundle in Chromium. */
     private static final Set<String> NPM_CLIENTS = Set.of("node", "node-legacy", "browser");
     private static final String BROWSER = "browser";
@@ -41,6 +43,8 @@ public final class Applicability {
                     "the scenario states what the npm Client itself does after a reconnect; the rpcws clients restore their state (their own scenario)"),
             new Rule("@pauses-client", r -> !r.client().equals("java"), "the Java SDK has no switch to stop reading its socket"),
             new Rule("@pauses-client", r -> !r.client().equals(BROWSER), "a web page cannot stop reading its WebSocket"),
+            new Rule("@pauses-client", r -> !r.client().equals(PYTHON_SYNC),
+                    "the blocking Python client has no switch to stop reading its socket: the websockets library reads it, and answers pings, on a thread of its own"),
             new Rule("@sends-null-params", r -> r.client().equals("node-legacy"),
                     "this client leaves params out of a call without them; only rpc-websockets 7.x sends \"params\":null"),
             new Rule("@drops-binary-frames", r -> r.client().equals(BROWSER),

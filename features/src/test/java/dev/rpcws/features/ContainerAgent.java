@@ -28,13 +28,20 @@ final class ContainerAgent implements AutoCloseable {
         this.control = control;
     }
 
-    /** {@code language}: node, node-legacy (the same image, the agent told to host rpc-websockets 7.7.0) or python. */
+    /**
+     * {@code language}: node, node-legacy (the same image, the agent told to host rpc-websockets 7.7.0), python or
+     * python-sync (the same image, the agent told to host the blocking client).
+     */
     static ContainerAgent start(String language) {
         String image = language.startsWith("node") ? NODE_IMAGE : PYTHON_IMAGE;
         if (!DockerClientFactory.instance().client().listImagesCmd().withImageNameFilter(image).exec().iterator().hasNext()) {
             throw new IllegalStateException("no image " + image + ": build it with bash scripts/container-mode.sh");
         }
-        String[] command = language.equals("node-legacy") ? new String[] {"--port", "0", "--library", "legacy"} : new String[] {"--port", "0"};
+        String[] command = switch (language) {
+            case "node-legacy" -> new String[] {"--port", "0", "--library", "legacy"};
+            case "python-sync" -> new String[] {"--port", "0", "--client", "sync"};
+            default -> new String[] {"--port", "0"};
+        };
         GenericContainer<?> c = new GenericContainer<>(DockerImageName.parse(image))
                 .withNetworkMode("host")
                 .withCommand(command)

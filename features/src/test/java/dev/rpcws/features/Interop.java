@@ -62,7 +62,7 @@ public final class Interop {
 
     /** The clients of this matrix run: {@code -Drpcws.clients}, by default all of them. */
     public static List<String> clients() {
-        return list("rpcws.clients", "java,node,python,node-legacy,browser");
+        return list("rpcws.clients", "java,node,python,python-sync,node-legacy,browser");
     }
 
     /** The servers of this matrix run: {@code -Drpcws.servers}, by default all of them. */
@@ -253,12 +253,8 @@ public final class Interop {
             }
             case "node" -> agent("node", List.of("node", "agent.mjs", "--port", "0"), Repo.path("clients-js"));
             case "node-legacy" -> agent("node-legacy", List.of("node", "agent.mjs", "--port", "0", "--library", "legacy"), Repo.path("clients-js"));
-            case "python" -> {
-                Path python = Repo.path("clients-python/.venv/bin/python");
-                if (!Files.isExecutable(python)) throw new IllegalStateException(python + " is missing: run bash scripts/setup.sh");
-                // The agent is not part of the rpcws-client package: it runs from clients-python/ (agent/).
-                yield agent("python", List.of(python.toString(), "-m", "agent", "--port", "0"), Repo.path("clients-python"));
-            }
+            case "python" -> pythonAgent("python", List.of());
+            case "python-sync" -> pythonAgent("python-sync", List.of("--client", "sync"));
             default -> throw new IllegalArgumentException("no driver for " + language);
         };
     }
@@ -284,6 +280,16 @@ public final class Interop {
                 return false;
             }
         });
+    }
+
+    /** The Python agent, hosting the asyncio client or, with {@code --client sync}, the blocking one. */
+    private static ClientDriver pythonAgent(String language, List<String> options) {
+        Path python = Repo.path("clients-python/.venv/bin/python");
+        if (!Files.isExecutable(python)) throw new IllegalStateException(python + " is missing: run bash scripts/setup.sh");
+        List<String> command = new ArrayList<>(List.of(python.toString(), "-m", "agent", "--port", "0"));
+        command.addAll(options);
+        // The agent is not part of the rpcws-client package: it runs from clients-python/ (agent/).
+        return agent(language, command, Repo.path("clients-python"));
     }
 
     private static ClientDriver agent(String language, List<String> command, Path dir) {

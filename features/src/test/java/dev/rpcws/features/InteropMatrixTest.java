@@ -32,9 +32,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * server. One test per run: a run fails when any applicable scenario in it fails. Writes
  * target/compat-matrix.md and .html (the full tables) and, line by line as the runs finish,
  * target/compat-matrix.txt (the terminal form that scripts/interop.sh shows). Clients: java, node, python,
- * node-legacy (the npm Client 7.7.0) and browser (the npm browser bundle in headless Chromium). Narrow it with
- * -Drpcws.clients=java,node and -Drpcws.servers=jetty; run the agents in containers with -Drpcws.agents=container
- * (and -Drpcws.matrix.name=compat-matrix-containers).
+ * python-sync (the blocking Python client, the same agent), node-legacy (the npm Client 7.7.0) and browser (the
+ * npm browser bundle in headless Chromium). Narrow it with -Drpcws.clients=java,node and -Drpcws.servers=jetty;
+ * run the agents in containers with -Drpcws.agents=container (and -Drpcws.matrix.name=compat-matrix-containers).
  */
 class InteropMatrixTest {
     private static final List<String> CLIENTS = Interop.clients();

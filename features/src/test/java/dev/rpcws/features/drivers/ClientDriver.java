@@ -12,7 +12,7 @@ import java.net.URI;
  * {@code Applicability} and reported as n/a.
  */
 public interface ClientDriver {
-    /** {@code java}, {@code node}, {@code node-legacy}, {@code python} or {@code browser}. */
+    /** {@code java}, {@code node}, {@code node-legacy}, {@code python}, {@code python-sync} or {@code browser}. */
     String language();
 
     /** Where and on what the library runs, for the reports: "local process, rpc-websockets 10.0.1, Node v20.20.2". */
