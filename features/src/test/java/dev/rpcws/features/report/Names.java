@@ -34,7 +34,7 @@ public final class Names {
             "node", "rpc-websockets 10.0.1 (Node)");
     private static final Map<String, String> SERVER_DETAILS = Map.of(
             "jetty", "the rpcws server with the compat fixture, pinging every 250 ms",
-            "jetty-deflate", "the same server with compression on (--permessage-deflate): every client that offers it talks compressed",
+            "jetty-deflate", "the same server with compression on (--permessage-deflate): every client that offers it talks compressed; 2 s pong timeout",
             "node", "the canonical npm rpc-websockets 10.0.1 Server with the same fixture (clients-js/reference-server.mjs)");
 
     private Names() {}
