@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.ToIntFunction;
 
 /**
  * A cluster on this machine, all on 127.0.0.1: a {@code redis-server}, nodes of the Jetty server's runnable jar
@@ -61,6 +62,20 @@ public final class LocalCluster implements AutoCloseable {
      * @return the running cluster
      */
     public static LocalCluster start(int count, String... nodeOptions) {
+        return start(count, id -> 0, nodeOptions);
+    }
+
+    /**
+     * The same with each node's broker on the Redis database {@code database} gives its id: nodes on different
+     * databases of one Redis are separate clusters behind one load balancer, between which no event passes (a
+     * broken cluster, for a suite that must notice).
+     *
+     * @param count       the number of nodes, named {@code n1} to {@code n<count>}
+     * @param database    the database number of each node id's broker
+     * @param nodeOptions further options of every node's command line
+     * @return the running cluster, once every node hears the others on its database
+     */
+    public static LocalCluster start(int count, ToIntFunction<String> database, String... nodeOptions) {
         if (count < 1) throw new IllegalArgumentException("a cluster needs a node");
         List<AutoCloseable> started = new ArrayList<>();
         try {
@@ -69,7 +84,8 @@ public final class LocalCluster implements AutoCloseable {
             List<CompletableFuture<Node>> starting = new ArrayList<>();
             for (int i = 1; i <= count; i++) {
                 String id = "n" + i;
-                starting.add(CompletableFuture.supplyAsync(() -> new Node(id, redis.uri(), List.of(nodeOptions))));
+                String broker = redis.uri() + "/" + database.applyAsInt(id);
+                starting.add(CompletableFuture.supplyAsync(() -> new Node(id, broker, List.of(nodeOptions))));
             }
             List<Node> nodes = new ArrayList<>();
             RuntimeException failed = null;
@@ -138,8 +154,8 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     /**
-     * Waits until every running node's /health says its broker is {@code up} and names every other running node
-     * among its peers: after a start, a node's restart or Redis's, emits reach every node from then on.
+     * Waits until every running node's /health says its broker is {@code up} and names every other running node on
+     * its database among its peers: after a start, a node's restart or Redis's, emits reach every node from then on.
      *
      * @param timeout how long to wait
      * @throws AssertionError naming the node that is not there yet
@@ -148,7 +164,7 @@ public final class LocalCluster implements AutoCloseable {
         for (Node node : nodes) {
             if (!node.isAlive()) continue;
             Set<String> others = new HashSet<>();
-            for (Node n : nodes) if (n != node && n.isAlive()) others.add(n.id);
+            for (Node n : nodes) if (n != node && n.isAlive() && n.broker.equals(node.broker)) others.add(n.id);
             Poll.until(node.id + " subscribed and hearing " + others, timeout, () -> {
                 JsonNode broker = node.admin().health().body().path("broker");
                 Set<String> peers = new HashSet<>();
@@ -199,12 +215,14 @@ public final class LocalCluster implements AutoCloseable {
     /** One node: a process of the runnable jar that keeps its WebSocket and admin ports across restarts. */
     public static final class Node implements AutoCloseable {
         private final String id;
+        private final String broker;
         private final List<String> options;
         private ProcessServer server;
         private final int port;
         private final int adminPort;
 
         private Node(String id, String broker, List<String> extra) {
+            this.broker = broker;
             this.id = id;
             List<String> o = new ArrayList<>(List.of("--broker", broker, "--node-id", id));
             o.addAll(extra);
