@@ -37,6 +37,7 @@ Feature: Login, protected methods and protected events
     Then Alice can call "cryptic" and get "boohoo"
     And Bob's call of "cryptic" fails with error -32605 "Method forbidden"
 
+  @last-login-of-the-server
   Scenario: An error that is a bare text, not an error object, reaches the client as it was sent
     Given Alice is connected to the server
     And Bob is connected to the server

@@ -16,7 +16,7 @@ Feature: Heartbeats
     When the client stops reading its socket
     Then the server drops the client within 1500 ms
 
-  @client-heartbeat
+  @client-heartbeat @signals-servers
   Scenario: The client notices a frozen server and reconnects when it thaws
     Given a client that pings every 200 ms and gives up after 300 ms without a pong, connected to a fresh server
     When the server process freezes

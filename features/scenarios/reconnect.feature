@@ -1,3 +1,4 @@
+@one-server
 Feature: Reconnecting after a server restart
   When the server goes away, the Java and Python clients fail pending calls at once, reconnect, log in
   again and re-subscribe before telling the application. The npm Client reconnects too, but keeps

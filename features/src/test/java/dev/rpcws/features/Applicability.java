@@ -25,16 +25,24 @@ public final class Applicability {
 
     private static final List<Rule> RULES = List.of(
             new Rule("@server-heartbeat", Applicability::jetty, "the reference server never pings"),
+            new Rule("@secure-server", r -> !r.server().equals(Interop.CLUSTER),
+                    "the cluster's nodes serve plain ws:// behind HAProxy, without origin or token options (in front of a cluster, TLS ends at the load balancer); these scenarios run against one Jetty server"),
             new Rule("@secure-server", Applicability::jetty,
                     "the reference server has no TLS, origin or handshake-token options of its own"),
             new Rule("@secure-server", r -> !r.client().equals(BROWSER),
                     "a web page cannot choose the CA it trusts nor set handshake headers, and its Origin is its own page's"),
             new Rule("@deviation-D1", Applicability::jetty,
                     "the reference omits result for a method that returns nothing, and every client rejects that reply as malformed (deviation D1)"),
-            new Rule("@deviation-D9", r -> r.server().equals("jetty"),
+            new Rule("@deviation-D9", r -> r.server().equals("jetty") || r.server().equals(Interop.CLUSTER),
                     "the reference sends an exception's message to the client; rpcws keeps it in its log (deviation D9)"),
             new Rule("@reference-D9", r -> r.server().equals("node"),
                     "rpcws answers \"Internal error\" instead of an exception's message (deviation D9)"),
+            new Rule("@last-login-of-the-server", r -> !r.server().equals(Interop.CLUSTER),
+                    "sqrt_protected answers only the connection that logged in last on its server, and each node of a cluster has its own last login (nodes share events, nothing else): two clients on two nodes both pass"),
+            new Rule("@one-server", r -> !r.server().equals(Interop.CLUSTER),
+                    "in a cluster the server a client is on is one node: its death and the client's return through the load balancer, on another node, are cluster.feature's (the same checks, and the move)"),
+            new Rule("@signals-servers", r -> !r.server().equals(Interop.CLUSTER) || System.getProperty(ClusterServer.EXTERNAL) == null,
+                    "the cluster runs in containers of its own (docker/cluster.compose.yaml): the suite cannot stop, freeze or restart its nodes or Redis (the local and container modes run this scenario)"),
             new Rule("@client-heartbeat", r -> !r.client().equals(BROWSER), "a web page cannot send WebSocket pings (browsers offer no API for them)"),
             new Rule("@client-heartbeat", r -> RESTORING.contains(r.client()), "the npm Client never pings"),
             new Rule("@restores-state", r -> RESTORING.contains(r.client()),
@@ -53,17 +61,19 @@ public final class Applicability {
     private Applicability() {}
 
     /**
-     * The Cucumber tag expression of the scenarios a run executes: client or per-server scenarios, and against
-     * the permessage-deflate server only the features tagged {@code @also-compressed}.
+     * The Cucumber tag expression of the scenarios a run executes: client or per-server scenarios, against the
+     * permessage-deflate server only the features tagged {@code @also-compressed}, and the features tagged
+     * {@code @cluster} against the cluster only.
      */
     public static String tags(Run run) {
         String scenarios = run.perServer() ? "@per-server" : "not @per-server";
+        if (!run.server().equals(Interop.CLUSTER)) scenarios += " and not @cluster";
         return run.server().equals(Interop.JETTY_DEFLATE) ? "@also-compressed and " + scenarios : scenarios;
     }
 
-    /** The rpcws server, with or without compression. */
+    /** The rpcws server: alone, with compression, or as the nodes of the cluster. */
     private static boolean jetty(Run run) {
-        return run.server().equals("jetty") || run.server().equals(Interop.JETTY_DEFLATE);
+        return run.server().equals("jetty") || run.server().equals(Interop.JETTY_DEFLATE) || run.server().equals(Interop.CLUSTER);
     }
 
     /** Why a scenario with these tags does not apply to this run, or {@code null} when it does. */

@@ -54,6 +54,8 @@ public final class Interop {
 
     /** The Jetty server with permessage-deflate on: the clients that offer compression talk compressed. */
     public static final String JETTY_DEFLATE = "jetty-deflate";
+    /** Three Jetty nodes sharing events through Redis, behind HAProxy ({@link ClusterServer}). */
+    public static final String CLUSTER = "cluster";
 
     private static final Map<String, ServerUnderTest> SERVERS = new ConcurrentHashMap<>();
     private static final Map<String, ClientDriver> DRIVERS = new ConcurrentHashMap<>();
@@ -62,6 +64,9 @@ public final class Interop {
     private static volatile TestCertificates certificates;
     private static volatile Run current;
     private static volatile Supplier<RpcServer> jettyFactory = Interop::compatJetty;
+    private static volatile Supplier<ClusterServer> clusterFactory = ClusterServer::start;
+    /** Why the cluster did not start: every later scenario of the row fails with it at once instead of trying again. */
+    private static volatile Throwable clusterFailure;
 
     private Interop() {}
 
@@ -72,7 +77,7 @@ public final class Interop {
 
     /** The servers of this matrix run: {@code -Drpcws.servers}, by default all of them. */
     public static List<String> servers() {
-        return list("rpcws.servers", "jetty,node," + JETTY_DEFLATE);
+        return list("rpcws.servers", "jetty,node," + JETTY_DEFLATE + "," + CLUSTER);
     }
 
     private static List<String> list(String property, String fallback) {
@@ -94,6 +99,17 @@ public final class Interop {
 
     public static ServerUnderTest server(String name) {
         return SERVERS.computeIfAbsent(name, Interop::startServer);
+    }
+
+    /** Whether the current run's server is the cluster. */
+    public static boolean clusterRun() {
+        return current.server().equals(CLUSTER);
+    }
+
+    /** The cluster of the current run. */
+    public static ClusterServer cluster() {
+        if (!clusterRun()) throw new IllegalStateException("the server of " + current.label() + " is not the cluster");
+        return (ClusterServer) server();
     }
 
     /** The client driver of the current run's language. */
@@ -154,6 +170,14 @@ public final class Interop {
         if (old != null) old.close();
     }
 
+    /** Replaces the cluster's factory (the broken-cluster test); stops the running one. */
+    static void useCluster(Supplier<ClusterServer> factory) {
+        clusterFactory = factory;
+        clusterFailure = null;
+        ServerUnderTest old = SERVERS.remove(CLUSTER);
+        if (old != null) old.close();
+    }
+
     static synchronized void shutdown() {
         SERVERS.values().forEach(ServerUnderTest::close);
         SERVERS.clear();
@@ -169,6 +193,8 @@ public final class Interop {
         }
         PROCESSES.clear();
         jettyFactory = Interop::compatJetty;
+        clusterFactory = ClusterServer::start;
+        clusterFailure = null;
     }
 
     /** The compat fixture on a Jetty server with short heartbeats, in this JVM. */
@@ -185,6 +211,7 @@ public final class Interop {
     }
 
     private static ServerUnderTest startServer(String name) {
+        if (name.equals(CLUSTER)) return startCluster();
         String external = System.getProperty("rpcws." + name + ".ports");
         if (external != null) return externalServer(name, external);
         if (name.equals("node")) return ProcessServer.node(0);
@@ -195,6 +222,16 @@ public final class Interop {
             throw new IllegalStateException("the Jetty server did not start", e);
         }
         return ServerUnderTest.inProcess("jetty", server.port(), server.adminPort(), server::close);
+    }
+
+    private static ClusterServer startCluster() {
+        if (clusterFailure != null) throw new IllegalStateException("the cluster did not start: " + clusterFailure, clusterFailure);
+        try {
+            return clusterFactory.get();
+        } catch (RuntimeException | Error e) {
+            clusterFailure = e;
+            throw e;
+        }
     }
 
     /** The commit under test: {@code -Drpcws.commit}, else git's short hash of this checkout, else "unknown". */

@@ -31,11 +31,15 @@ public final class Names {
     private static final Map<String, String> SERVERS = Map.of(
             "jetty", "rpcws (Jetty)",
             "jetty-deflate", "rpcws (Jetty), permessage-deflate",
-            "node", "rpc-websockets 10.0.1 (Node)");
+            "node", "rpc-websockets 10.0.1 (Node)",
+            "cluster", "rpcws cluster (3 nodes, Redis, HAProxy)");
     private static final Map<String, String> SERVER_DETAILS = Map.of(
             "jetty", "the rpcws server with the compat fixture, pinging every 250 ms",
             "jetty-deflate", "the same server with compression on (--permessage-deflate): every client that offers it talks compressed; 2 s pong timeout",
-            "node", "the canonical npm rpc-websockets 10.0.1 Server with the same fixture (clients-js/reference-server.mjs)");
+            "node", "the canonical npm rpc-websockets 10.0.1 Server with the same fixture (clients-js/reference-server.mjs)",
+            "cluster", "three nodes of the rpcws server (the runnable jar, the compat fixture, pinging every 250 ms) sharing events through "
+                    + "one redis-server, behind HAProxy (deploy/haproxy.cfg); the clients connect to HAProxy, and the suite emits from a node "
+                    + "that holds none of the scenario's connections, so every event crosses from one node to another");
 
     private Names() {}
 

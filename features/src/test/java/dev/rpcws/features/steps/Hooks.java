@@ -25,8 +25,16 @@ public final class Hooks {
     /** A scenario that does not apply to this client and server is skipped with its reason (shown as n/a). */
     @Before(order = 0)
     public void skipWhereNotApplicable(Scenario scenario) {
+        context.scenario = scenario;
         String reason = Applicability.reasonNotApplicable(scenario.getSourceTagNames(), Interop.current());
         if (reason != null) throw new TestAbortedException(reason);
+    }
+
+    /** In the cluster row every scenario that applies starts on the whole cluster, whatever the one before it killed or drained. */
+    @Before(order = 2)
+    public void wholeCluster(Scenario scenario) {
+        if (!Interop.clusterRun() || Applicability.reasonNotApplicable(scenario.getSourceTagNames(), Interop.current()) != null) return;
+        Interop.cluster().restore();
     }
 
     @After

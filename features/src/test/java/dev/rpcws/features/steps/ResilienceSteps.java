@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rpcws.features.Applicability;
 import dev.rpcws.features.Interop;
 import dev.rpcws.protocol.Json;
+import dev.rpcws.testkit.AdminClient;
+import dev.rpcws.testkit.LocalCluster;
 import dev.rpcws.testkit.Poll;
 import io.cucumber.java.en.Given;
 import io.cucumber.java.en.Then;
@@ -17,7 +19,11 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Heartbeats, restarts and frozen servers. */
+/**
+ * Heartbeats, restarts and frozen servers. "A fresh server" is a server this scenario may restart, kill or freeze:
+ * a process of its own, or in the cluster row, where only the freeze scenario runs, the node the client landed on
+ * behind the load balancer (the cluster is made whole again before the next scenario).
+ */
 public final class ResilienceSteps {
     private static final Duration RECONNECT_WAIT = Duration.ofSeconds(15);
     private final ScenarioContext context;
@@ -34,15 +40,26 @@ public final class ResilienceSteps {
 
     @Given("a client connected to a fresh server")
     public void clientOnFreshServer() {
-        context.freshServer = Interop.freshServer(0);
-        context.connect("the client", Interop.current().client(), "/", reconnectingOptions());
+        connectToAServerOfItsOwn(reconnectingOptions());
     }
 
     @Given("a client that pings every {int} ms and gives up after {int} ms without a pong, connected to a fresh server")
     public void pingingClientOnFreshServer(int interval, int timeout) {
-        context.freshServer = Interop.freshServer(0);
-        ObjectNode options = reconnectingOptions().put("pingIntervalMs", interval).put("pongTimeoutMs", timeout);
+        connectToAServerOfItsOwn(reconnectingOptions().put("pingIntervalMs", interval).put("pongTimeoutMs", timeout));
+    }
+
+    private void connectToAServerOfItsOwn(ObjectNode options) {
+        if (!Interop.clusterRun()) context.freshServer = Interop.freshServer(0);
         context.connect("the client", Interop.current().client(), "/", options);
+    }
+
+    /** In the cluster row: the client's node, as a process of this suite. */
+    private LocalCluster.Node clientNode() {
+        return context.nodeOf(context.actor("the client")).process();
+    }
+
+    private AdminClient clientServerAdmin() {
+        return context.adminOf(context.actor("the client"));
     }
 
     // ---- server heartbeats ----
@@ -50,16 +67,17 @@ public final class ResilienceSteps {
     @When("the server has pinged it {int} times")
     public void serverPinged(int times) {
         long start = System.nanoTime();
-        double pongs = context.server().admin().metric("rpcws_pongs_received_total");
+        AdminClient server = clientServerAdmin();
+        double pongs = server.metric("rpcws_pongs_received_total");
         Duration idle = Interop.PING_INTERVAL.multipliedBy(times);
         Poll.until(times + " ping intervals with pongs", idle.plusSeconds(5),
-                () -> System.nanoTime() - start >= idle.toNanos() && context.server().admin().metric("rpcws_pongs_received_total") - pongs >= times);
+                () -> System.nanoTime() - start >= idle.toNanos() && server.metric("rpcws_pongs_received_total") - pongs >= times);
     }
 
     @Then("the client is still connected")
     public void stillConnected() {
         ScenarioContext.Actor a = context.actor("the client");
-        assertThat(context.server().admin().connections("/")).contains(a.socketId);
+        assertThat(clientServerAdmin().connections("/")).contains(a.socketId);
         JsonNode out = a.session.call("sum", Json.array().add(1).add(2), null);
         assertThat(Json.write(out)).isEqualTo("{\"result\":3}");
     }
@@ -73,20 +91,32 @@ public final class ResilienceSteps {
     @Then("the server drops the client within {int} ms")
     public void serverDrops(int ms) {
         String id = context.actor("the client").socketId;
-        Poll.until("the server to drop " + id, Duration.ofMillis(ms), () -> !context.server().admin().connections("/").contains(id));
+        AdminClient server = clientServerAdmin();
+        Poll.until("the server to drop " + id, Duration.ofMillis(ms), () -> !server.connections("/").contains(id));
     }
 
     // ---- frozen servers ----
 
     @When("the server process freezes")
     public void freezes() {
-        context.freshServer.process().pause();
+        if (Interop.clusterRun()) {
+            context.frozen = clientNode();
+            context.log("the client's node " + context.frozen.id() + " freezes");
+            context.frozen.process().pause();
+        } else {
+            context.freshServer.process().pause();
+        }
         frozenAt = System.nanoTime();
     }
 
     @When("the server process thaws")
     public void thaws() {
-        context.freshServer.process().resume();
+        if (Interop.clusterRun()) {
+            context.frozen.process().resume();
+            context.frozen = null;
+        } else {
+            context.freshServer.process().resume();
+        }
     }
 
     @Then("the client notices the dead connection within {int} ms")

@@ -2,16 +2,24 @@ package dev.rpcws.features.steps;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rpcws.features.ClusterServer;
 import dev.rpcws.features.Interop;
 import dev.rpcws.features.drivers.ClientDriver;
 import dev.rpcws.features.drivers.ClientSession;
 import dev.rpcws.protocol.Json;
+import dev.rpcws.testkit.AdminClient;
+import dev.rpcws.testkit.LocalCluster;
 import dev.rpcws.testkit.ProcessServer;
 import dev.rpcws.testkit.RawClient;
 import dev.rpcws.testkit.ServerUnderTest;
+import io.cucumber.java.Scenario;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -43,6 +51,13 @@ public final class ScenarioContext {
     ProcessServer freshServer;
     CompletableFuture<JsonNode> pending;
     RawClient raw;
+    /** Cucumber's view of the running scenario: what the harness says about it goes to its report. */
+    Scenario scenario;
+    /** In the cluster row: the node this scenario emits from, chosen at its first emit. */
+    ClusterServer.Node emitter;
+    /** In the cluster row: a node this scenario froze, or told to drain; thawed, or awaited, after it. */
+    LocalCluster.Node frozen;
+    LocalCluster.Node draining;
 
     /** The scenario's own server if it has one, otherwise the run's shared server. */
     ServerUnderTest server() {
@@ -61,7 +76,68 @@ public final class ScenarioContext {
         ClientSession session = driver.connect(server.wsUri(namespace + "?socket_id=" + socketId), options);
         Actor actor = new Actor(name, language, namespace, socketId, session);
         actors.put(name, actor);
+        if (server instanceof ClusterServer) log(name + " (" + socketId + ") landed on " + nodeOf(actor).id());
         return actor;
+    }
+
+    /** In the cluster row: the node holding the actor's connection now (it changes when the client fails over). */
+    ClusterServer.Node nodeOf(Actor actor) {
+        return Interop.cluster().nodeOf(actor.socketId, actor.namespace);
+    }
+
+    /** The admin API of the server holding the actor's connection: in the cluster row, its node's. */
+    AdminClient adminOf(Actor actor) {
+        return server() instanceof ClusterServer ? nodeOf(actor).admin() : server().admin();
+    }
+
+    /**
+     * Where "the server emits": the run's server, or in the cluster row one node, kept for the whole scenario so
+     * that its emits keep their order: a node that holds none of the scenario's connections where there is one,
+     * so that every event crosses from one node to another through Redis.
+     */
+    AdminClient emitter() {
+        if (!(server() instanceof ClusterServer)) return server().admin();
+        if (emitter == null || !emitter.isAlive()) emitFrom(leastUsedNode());
+        return emitter.admin();
+    }
+
+    void emitFrom(ClusterServer.Node node) {
+        emitter = node;
+        log("the server emits from " + node.id() + "; the clients are on " + placement());
+    }
+
+    /**
+     * The node with the fewest of this scenario's connections among those serving (running, not draining), those
+     * connected to Redis first (during an outage, none is).
+     */
+    ClusterServer.Node leastUsedNode() {
+        Map<String, Long> used = connectedActors().stream().collect(Collectors.groupingBy(a -> nodeOf(a).id(), Collectors.counting()));
+        Map<ClusterServer.Node, Boolean> brokerUp = new LinkedHashMap<>();
+        for (ClusterServer.Node n : Interop.cluster().nodes()) {
+            if (!n.isAlive()) continue;
+            AdminClient.Health h = n.admin().health();
+            if (h.status() == 200) brokerUp.put(n, h.body().path("broker").path("state").asText().equals("up"));
+        }
+        return brokerUp.keySet().stream()
+                .min(Comparator.comparing((ClusterServer.Node n) -> !brokerUp.get(n))
+                        .thenComparingLong(n -> used.getOrDefault(n.id(), 0L)).thenComparing(ClusterServer.Node::id))
+                .orElseThrow(() -> new IllegalStateException("no node of the cluster is serving"));
+    }
+
+    /** "Alice on n1, Bob on n2": where this scenario's connected clients are now. */
+    String placement() {
+        List<String> where = new ArrayList<>();
+        for (Actor a : connectedActors()) where.add(a.name + " on " + nodeOf(a).id());
+        return where.isEmpty() ? "no node" : String.join(", ", where);
+    }
+
+    private List<Actor> connectedActors() {
+        return actors.values().stream().filter(a -> a.session.state().equals("connected")).toList();
+    }
+
+    /** A line in the scenario's report (the Cucumber report the matrix links each cell to). */
+    void log(String line) {
+        if (scenario != null) scenario.log(line);
     }
 
     Actor actor(String name) {
@@ -85,5 +161,7 @@ public final class ScenarioContext {
         actors.clear();
         if (raw != null) raw.close();
         if (freshServer != null) freshServer.close();
+        if (frozen != null) frozen.process().resume();
+        if (draining != null && draining.waitForExit(ClusterServer.WAIT) == null) draining.kill();
     }
 }

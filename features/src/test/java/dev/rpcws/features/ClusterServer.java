@@ -1,0 +1,230 @@
+package dev.rpcws.features;
+
+import dev.rpcws.testkit.AdminClient;
+import dev.rpcws.testkit.LocalCluster;
+import dev.rpcws.testkit.Poll;
+import dev.rpcws.testkit.RawClient;
+import dev.rpcws.testkit.ServerUnderTest;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The matrix's cluster row as a server under test: three nodes of the rpcws server with the compat fixture on one
+ * redis-server, HAProxy in front, all on 127.0.0.1. Either testkit's {@link LocalCluster}, started here (its nodes
+ * can be killed, drained, frozen and restarted, its Redis stopped), or a cluster someone else started
+ * (docker/cluster.compose.yaml), known by its ports. Clients connect to HAProxy; there is no one admin API, so
+ * everything that asks a server asks a node: the node a connection landed on ({@link #nodeOf}) or the node the
+ * scenario emits from.
+ */
+public final class ClusterServer implements ServerUnderTest {
+    /**
+     * What the matrix's nodes run with: the shared Jetty server's ping interval, a short drain, and 750 ms for a pong
+     * (not the shared server's 500 ms: each node is a JVM of its own, behind one more hop, sharing two cores with the
+     * others; a client that stops reading is still dropped within the heartbeat scenario's 1500 ms).
+     */
+    static final List<String> NODE_OPTIONS = List.of("--ping-interval", Long.toString(Interop.PING_INTERVAL.toMillis()),
+            "--pong-timeout", "750", "--drain-window", "3000");
+    /** A node restarting on a loaded 2-core machine, plus HAProxy's two checks a second apart. */
+    public static final Duration WAIT = Duration.ofSeconds(30);
+
+    /** A node as the suite sees it: its id, WebSocket and admin ports, and its process where this suite started it. */
+    public static final class Node {
+        private final String id;
+        private final int port;
+        private final AdminClient admin;
+        private final LocalCluster.Node local;
+
+        private Node(String id, int port, int adminPort, LocalCluster.Node local) {
+            this.id = id;
+            this.port = port;
+            this.admin = new AdminClient(URI.create("http://127.0.0.1:" + adminPort));
+            this.local = local;
+        }
+
+        public String id() {
+            return id;
+        }
+
+        public AdminClient admin() {
+            return admin;
+        }
+
+        /** Straight to this node, past the load balancer. */
+        public URI wsUri(String pathAndQuery) {
+            return URI.create("ws://127.0.0.1:" + port + (pathAndQuery.startsWith("/") ? "" : "/") + pathAndQuery);
+        }
+
+        public boolean isAlive() {
+            if (local != null) return local.isAlive();
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
+        }
+
+        /** Its process, to kill, drain, freeze or restart: only in a cluster this suite started. */
+        public LocalCluster.Node process() {
+            if (local == null) throw new IllegalStateException("node " + id + " runs elsewhere (" + EXTERNAL + "): the suite cannot signal it");
+            return local;
+        }
+
+        boolean holds(String socketId, String namespace) {
+            try {
+                return isAlive() && admin.connections(namespace).contains(socketId);
+            } catch (IllegalStateException goneMeanwhile) {
+                return false;
+            }
+        }
+
+        @Override public String toString() {
+            return id + " (ws " + port + ")";
+        }
+    }
+
+    /** {@code -Drpcws.cluster.ports=LB,REDIS,n1:WS:ADMIN,n2:WS:ADMIN,...}: a cluster someone else started, on 127.0.0.1. */
+    static final String EXTERNAL = "rpcws.cluster.ports";
+
+    private final LocalCluster cluster;
+    private final int port;
+    private final String redisUri;
+    private final List<Node> nodes;
+
+    private ClusterServer(LocalCluster cluster, int port, String redisUri, List<Node> nodes) {
+        this.cluster = cluster;
+        this.port = port;
+        this.redisUri = redisUri;
+        this.nodes = List.copyOf(nodes);
+    }
+
+    /** The matrix's cluster: the one {@code -Drpcws.cluster.ports} names, or a {@link LocalCluster} of three nodes. */
+    static ClusterServer start() {
+        String external = System.getProperty(EXTERNAL);
+        return external != null ? external(external) : start(LocalCluster.start(3, NODE_OPTIONS.toArray(String[]::new)));
+    }
+
+    /** Once every node is connected to Redis and has answered calls. */
+    static ClusterServer start(LocalCluster cluster) {
+        List<Node> nodes = cluster.nodes().stream().map(n -> new Node(n.id(), n.port(), n.adminPort(), n)).toList();
+        return ready(new ClusterServer(cluster, cluster.haproxy().port(), cluster.redis().uri(), nodes));
+    }
+
+    private static ClusterServer external(String ports) {
+        String[] p = ports.split(",");
+        List<Node> nodes = new ArrayList<>();
+        for (int i = 2; i < p.length; i++) {
+            String[] node = p[i].trim().split(":");
+            nodes.add(new Node(node[0], Integer.parseInt(node[1]), Integer.parseInt(node[2]), null));
+        }
+        return ready(new ClusterServer(null, Integer.parseInt(p[0].trim()), "redis://127.0.0.1:" + p[1].trim(), nodes));
+    }
+
+    private static ClusterServer ready(ClusterServer server) {
+        try {
+            server.awaitBrokers();
+            server.nodes.forEach(ClusterServer::warm);
+            return server;
+        } catch (RuntimeException | Error e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    /** A cold node's first connection and calls go slowly: make them before the first scenario's. */
+    private static void warm(Node node) {
+        try (RawClient c = RawClient.connect(node.wsUri("/?socket_id=warm-up"))) {
+            for (int i = 1; i <= 50; i++) { // not id 0: the protocol takes it for a notification
+                c.send("{\"jsonrpc\":\"2.0\",\"method\":\"sum\",\"params\":[" + i + ",1],\"id\":" + i + "}");
+                assertThat(c.next(WAIT)).as(node.id() + " answering its warm-up call " + i).isNotNull();
+            }
+        }
+    }
+
+    /** Whether this suite started the cluster, so its nodes and Redis can be stopped, frozen and restarted. */
+    public boolean local() {
+        return cluster != null;
+    }
+
+    /** The cluster this suite started. */
+    public LocalCluster cluster() {
+        if (cluster == null) throw new IllegalStateException("the cluster runs elsewhere (" + EXTERNAL + "): the suite cannot signal its processes");
+        return cluster;
+    }
+
+    public List<Node> nodes() {
+        return nodes;
+    }
+
+    /** Where the nodes' broker is: {@code redis://127.0.0.1:PORT}. */
+    public String redisUri() {
+        return redisUri;
+    }
+
+    /** The node holding this connection, waiting for it to appear (a connection is listed once its upgrade is done). */
+    public Node nodeOf(String socketId, String namespace) {
+        return Poll.value("the node holding " + socketId + " in " + namespace, WAIT, () -> find(socketId, namespace).orElse(null));
+    }
+
+    /** The node holding this connection now, if any. */
+    public Optional<Node> find(String socketId, String namespace) {
+        return nodes.stream().filter(n -> n.holds(socketId, namespace)).findFirst();
+    }
+
+    /**
+     * Makes the cluster whole again after a scenario killed, froze or drained a node or stopped Redis: Redis and every
+     * node running, every node marked up by HAProxy and connected to Redis.
+     */
+    public void restore() {
+        if (cluster == null) {
+            awaitBrokers();
+            return;
+        }
+        if (!cluster.redis().process().isAlive()) cluster.redis().restart();
+        for (LocalCluster.Node node : cluster.nodes()) {
+            if (!node.isAlive()) {
+                cluster.awaitBalanced(node, false, WAIT); // HAProxy took it out, so that it logs its return
+                node.restart();
+            }
+            cluster.awaitBalanced(node, true, WAIT);
+        }
+        cluster.awaitMesh(WAIT);
+    }
+
+    /** Every node's broker connected, subscribed and answered by Redis: its emits reach the others, theirs reach it. */
+    private void awaitBrokers() {
+        for (Node node : nodes) {
+            Poll.until(node.id() + " connected to Redis", WAIT,
+                    () -> node.admin().health().body().path("broker").path("state").asText().equals("up"));
+        }
+    }
+
+    @Override public String name() {
+        return Interop.CLUSTER;
+    }
+
+    /** The load balancer's port: where the clients connect. */
+    @Override public int port() {
+        return port;
+    }
+
+    @Override public int adminPort() {
+        throw new UnsupportedOperationException("a cluster has an admin API per node: ask the node (ClusterServer.nodeOf)");
+    }
+
+    @Override public void close() {
+        if (cluster != null) cluster.close();
+    }
+
+    @Override public String toString() {
+        return cluster != null ? cluster.toString() : "cluster of " + nodes + " behind the load balancer on port " + port + ", " + redisUri;
+    }
+}
