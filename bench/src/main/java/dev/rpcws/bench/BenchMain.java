@@ -32,6 +32,7 @@ public final class BenchMain {
     /** The Jetty server's default ping interval (ServerOptions); the idle series runs the server with its defaults. */
     static final int DEFAULT_PING_MILLIS = 30_000;
     static final String EVENT = "newsUpdate";
+    static final List<String> PARTS = List.of("calls", "fan-out", "idle", "cluster");
 
     /** Everything the run can be told; the defaults are the documented run. */
     static final class Config {
@@ -42,7 +43,7 @@ public final class BenchMain {
         Path jettyJar;
         Path benchJar;
         List<Agent.Kind> generators = List.of(Agent.Kind.NIO, Agent.Kind.WS);
-        Set<String> parts = new LinkedHashSet<>(List.of("calls", "fan-out", "idle"));
+        Set<String> parts = new LinkedHashSet<>(PARTS);
         int serverNice = 0;
         boolean profile;
         boolean quick;
@@ -70,6 +71,9 @@ public final class BenchMain {
         int shortPingMillis = 1_000;
         Duration shortHeartbeatWindow = Duration.ofSeconds(10);
         int perProcess = 15_000;
+        // cluster
+        int[] clusterFanOut = {3_000};
+        int latencyEmits = 500;
 
         static Config parse(String[] args) {
             Config c = new Config();
@@ -91,7 +95,7 @@ public final class BenchMain {
                     case "--only" -> {
                         c.parts = new LinkedHashSet<>(List.of(args[++i].split(",")));
                         for (String p : c.parts) {
-                            if (!List.of("calls", "fan-out", "idle").contains(p)) throw new IllegalArgumentException("--only calls,fan-out,idle (any of them)");
+                            if (!PARTS.contains(p)) throw new IllegalArgumentException("--only " + String.join(",", PARTS) + " (any of them)");
                         }
                     }
                     case "--connections" -> c.connections = Integer.parseInt(args[++i]);
@@ -108,6 +112,8 @@ public final class BenchMain {
                     case "--heartbeat-seconds" -> c.heartbeatWindow = Duration.ofSeconds(Long.parseLong(args[++i]));
                     case "--short-ping-ms" -> c.shortPingMillis = Integer.parseInt(args[++i]);
                     case "--per-process" -> c.perProcess = Integer.parseInt(args[++i]);
+                    case "--cluster-fan-out" -> c.clusterFanOut = ints(args[++i]);
+                    case "--latency-emits" -> c.latencyEmits = Integer.parseInt(args[++i]);
                     case "--profile" -> c.profile = true;
                     case "--quick" -> {
                         c.quick = true;
@@ -127,6 +133,8 @@ public final class BenchMain {
                         c.shortPingMillis = 500;
                         c.shortHeartbeatWindow = Duration.ofMillis(1500);
                         c.perProcess = 600; // two idle-holding processes, each from its own source address, as at full size
+                        c.clusterFanOut = new int[] {300};
+                        c.latencyEmits = 100;
                     }
                     default -> throw new IllegalArgumentException("unknown option " + a + " (see bench/README.md)");
                 }
@@ -167,7 +175,8 @@ public final class BenchMain {
         /** Descriptors one process needs at most: the server holds every idle connection, a generator every subscriber. */
         int descriptorsNeeded() {
             int server = parts.contains("idle") ? largestIdle() + busyConnections + 300 : 0;
-            int generator = parts.contains("fan-out") ? largestFanOut() + 300 : 0;
+            int generator = Math.max(parts.contains("fan-out") ? largestFanOut() + 300 : 0,
+                    parts.contains("cluster") ? Arrays.stream(clusterFanOut).max().orElse(0) + 300 : 0);
             return Math.max(Math.max(server, generator), parts.contains("idle") ? Math.min(perProcess, largestIdle()) + 300 : 0);
         }
     }
@@ -196,11 +205,12 @@ public final class BenchMain {
                 heartbeats(config, results, kind);
             }
         }
+        if (config.parts.contains("cluster")) ClusterRun.run(config, results);
 
         String report = Report.markdown(config, results, Duration.ofNanos(System.nanoTime() - started));
         System.out.println();
         System.out.println(report);
-        if (config.parts.size() < 3 && !config.outGiven) {
+        if (config.parts.size() < PARTS.size() && !config.outGiven) {
             System.out.println("partial run (--only): no report written unless --out names a file");
             return;
         }
@@ -216,6 +226,8 @@ public final class BenchMain {
         figures.put("fanOut", results.fanOut);
         figures.put("idle", results.idle);
         figures.put("heartbeats", results.heartbeats);
+        figures.put("clusterFanOut", results.clusterFanOut);
+        figures.put("brokerLatency", results.brokerLatency);
         Json.mapper().writerWithDefaultPrettyPrinter().writeValue(json.toFile(), figures);
         System.out.println("written to " + config.display(config.out));
         System.out.println("figures: " + json); // run.sh draws the plots from them
@@ -491,12 +503,12 @@ public final class BenchMain {
 
     private static final Set<AutoCloseable> LIVE = ConcurrentHashMap.newKeySet();
 
-    private static <T extends AutoCloseable> T track(T process) {
+    static <T extends AutoCloseable> T track(T process) {
         LIVE.add(process);
         return process;
     }
 
-    private static void close(AutoCloseable process) {
+    static void close(AutoCloseable process) {
         long started = System.nanoTime();
         try {
             process.close();
@@ -513,7 +525,7 @@ public final class BenchMain {
         for (AutoCloseable p : List.copyOf(LIVE)) close(p);
     }
 
-    private static ServerProcess startServer(Config c, String name, List<String> jettyOptions) {
+    static ServerProcess startServer(Config c, String name, List<String> jettyOptions) {
         return track(switch (name) {
             case "jetty" -> ServerProcess.jetty(c.repo, c.serverNice, c.jettyJar, c.jettyJvmFlags, jettyOptions);
             case "node" -> ServerProcess.node(c.repo, c.serverNice);
@@ -522,7 +534,7 @@ public final class BenchMain {
         });
     }
 
-    private static void requireAlive(ServerProcess server) {
+    static void requireAlive(ServerProcess server) {
         if (!server.isAlive()) throw new IllegalStateException(server + " exited before the run was over; see target/test-logs/" + server.name + "-bench-server.log");
     }
 
@@ -534,11 +546,11 @@ public final class BenchMain {
     }
 
     /** Handshakes run 32 at a time; a few thousand per second here. */
-    private static Duration openTimeout(int connections) {
+    static Duration openTimeout(int connections) {
         return Duration.ofSeconds(30 + connections / 100);
     }
 
-    private static void sleep(Duration d) {
+    static void sleep(Duration d) {
         try {
             Thread.sleep(d.toMillis());
         } catch (InterruptedException e) {

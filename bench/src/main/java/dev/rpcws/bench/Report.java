@@ -142,6 +142,7 @@ final class Report {
                 .append("pre-encoded reply to every text frame, one pre-encoded frame written to every subscriber (bench/README.md).\n\n");
         table(md, c, gens, floorRows, "floor", "Jetty/floor");
 
+        cluster(md, c, r);
         series(md, c, r);
         compression(md, r, size);
         md.append("\n## Plots\n\n");
@@ -155,6 +156,30 @@ final class Report {
                     .append("every sample with its stack: `jfr print --events jdk.ExecutionSample FILE.jfr`.\n");
         }
         return md.toString();
+    }
+
+    /** Three nodes on one Redis beside one node, figure by figure, and what the broker adds to an emit's way. */
+    private static void cluster(StringBuilder md, BenchMain.Config c, Results r) {
+        if (r.clusterFanOut.isEmpty() && r.brokerLatency == null) return;
+        md.append("\n## Three nodes on one Redis, and one node\n\n")
+                .append("The same fan-out (nio generator), one emit through the admin API of the first node: to subscribers on one node\n")
+                .append("without a broker, and to as many spread evenly over three nodes that pass the emit on through one redis-server.\n")
+                .append("All on this machine: the nodes and Redis share its cores, so this shows what the broker costs, not what more\n")
+                .append("machines would gain.\n\n");
+        md.append("| subscribers | setup | time until all received, p50 | max | deliveries/s (at p50) | incomplete rounds | errors |\n")
+                .append("|---:|---|---:|---:|---:|---:|---:|\n");
+        for (Results.ClusterFanOutPoint p : r.clusterFanOut) {
+            md.append(String.format(Locale.ROOT, "| %,d | %s | %s | %s | %s | %d | %d |%n", p.subscribers(), p.setup(), value(p.p50Millis(), 2, "ms"),
+                    value(p.maxMillis(), 2, "ms"), value(p.deliveriesPerSecond(), 0, ""), p.incomplete(), p.errors()));
+        }
+        Results.BrokerLatency l = r.brokerLatency;
+        if (l == null) return;
+        md.append(String.format(Locale.ROOT, "%nFrom an emit (admin API of the first node) to its delivery, %,d emits one at a time, each awaited at a%n"
+                + "subscriber on that node, then at one on the second node:%n%n| to a subscriber on | p50 | p99 |%n|---|---:|---:|%n", l.emits()));
+        md.append("| the emitting node | ").append(value(l.localP50Millis(), 2, "ms")).append(" | ").append(value(l.localP99Millis(), 2, "ms")).append(" |\n");
+        md.append("| another node, through Redis | ").append(value(l.remoteP50Millis(), 2, "ms")).append(" | ").append(value(l.remoteP99Millis(), 2, "ms")).append(" |\n");
+        md.append("| added by the broker (the difference, per emit) | ").append(value(l.addedP50Millis(), 2, "ms")).append(" | ")
+                .append(value(l.addedP99Millis(), 2, "ms")).append(" |\n");
     }
 
     private static void setup(StringBuilder md, BenchMain.Config c, Results r) {
@@ -184,6 +209,8 @@ final class Report {
                 .append(String.format(Locale.ROOT, "%,d", c.perProcess)).append(" each; heartbeats: default ").append(BenchMain.DEFAULT_PING_MILLIS / 1000)
                 .append(" s over ").append(fmt(c.heartbeatWindow.toMillis() / 1e3, 1)).append(" s, ").append(c.shortPingMillis)
                 .append(" ms and off over ").append(fmt(c.shortHeartbeatWindow.toMillis() / 1e3, 1)).append(" s |\n");
+        md.append("| cluster | ").append(Arrays.toString(c.clusterFanOut)).append(" subscribers over three nodes (`--broker`) and one node; ")
+                .append(c.latencyEmits).append(" emits for the broker's added latency |\n");
         md.append("| priority | ").append(c.serverNice == 0 ? "servers and load generators alike"
                 : "servers " + c.serverNice + " `nice` steps below the load generators").append(" |\n\n");
     }

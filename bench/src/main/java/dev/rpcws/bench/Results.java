@@ -38,12 +38,22 @@ final class Results {
         double cpuSecondsPerThousandPerMinute() { return serverCpuSeconds / (connections / 1000.0) / (seconds / 60.0); }
     }
 
+    /** Fan-out rounds to {@code subscribers} on one node, or spread over the nodes of a cluster ({@code setup}). */
+    record ClusterFanOutPoint(String setup, int subscribers, int rounds, int incomplete, double p50Millis, double maxMillis,
+                              double deliveriesPerSecond, long errors) {}
+
+    /** From an emit to its delivery on the emitting node and on another node, and the difference: what the broker adds. */
+    record BrokerLatency(int emits, double localP50Millis, double localP99Millis, double remoteP50Millis, double remoteP99Millis,
+                         double addedP50Millis, double addedP99Millis) {}
+
     /** The machine's 1-minute load average when the run started (NaN unless set). */
     double loadAtStart = Double.NaN;
     final List<CallPoint> calls = new ArrayList<>();
     final List<FanOutPoint> fanOut = new ArrayList<>();
     final List<IdlePoint> idle = new ArrayList<>();
     final List<HeartbeatPoint> heartbeats = new ArrayList<>();
+    final List<ClusterFanOutPoint> clusterFanOut = new ArrayList<>();
+    BrokerLatency brokerLatency;
 
     Optional<CallPoint> call(String generator, String server, int connections) {
         return calls.stream().filter(p -> p.generator().equals(generator) && p.server().equals(server) && p.connections() == connections).findFirst();
