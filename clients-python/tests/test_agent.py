@@ -94,7 +94,8 @@ def test_calls_and_every_error_kind(agent: AgentProcess, node: ServerUnderTest) 
 
     assert agent.ok("POST", f"/clients/{c}/close", {"code": 1000, "reason": "bye"}) == {"result": None}
     assert agent.ok("POST", call, {"method": "sum", "params": [1, 2]})["error"]["kind"] == "connection"
-    lifecycle = agent.ok("GET", f"/clients/{c}/lifecycle")["result"]
+    # The blocking client runs its close callback on its listener thread after close() returns (its docstring).
+    lifecycle = agent.ok("GET", f"/clients/{c}/lifecycle?type=close&count=1&waitMs=5000")["result"]
     assert lifecycle["state"] == "closed"
     assert lifecycle["log"] == [{"type": "open"}, {"type": "close", "code": 1000, "reason": "bye"}]
     for client_id in (c, other):
