@@ -142,6 +142,9 @@ public final class ServerMain implements Callable<Integer> {
         if (tlsPort != null && (tlsKeyStore == null || tlsPassword == null)) {
             throw new Unusable("--tls-port needs --tls-keystore and a password (--tls-keystore-password or RPCWS_TLS_KEYSTORE_PASSWORD)");
         }
+        if (tlsPort == null && tlsKeyStore != null) { // a key store alone would serve plain ws:// only, silently
+            throw new Unusable("--tls-keystore needs --tls-port, the port to serve wss:// on");
+        }
         ServerOptions options;
         try {
             options = ServerOptions.builder()

@@ -65,6 +65,7 @@ class CliIT {
             --port                                  | Missing required parameter for option '--port'
             --admin-host 0.0.0.0                    | refusing to bind the admin API to 0.0.0.0 without --admin-token
             --tls-port 0                            | --tls-port needs --tls-keystore and a password
+            --tls-keystore server.p12               | --tls-keystore needs --tls-port, the port to serve wss:// on
             """)
     void badInputIsOneLineAndStatusTwo(String options, String message) {
         assertRefused(List.of(options.trim().split("\\s+")), message);
