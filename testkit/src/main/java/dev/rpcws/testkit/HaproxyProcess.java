@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,9 +16,9 @@ import java.util.regex.Pattern;
  * ({@code deploy/haproxy.cfg}) exactly as {@code scripts/cluster.sh} configures it. Its log (health changes
  * of the nodes) is on stdout, kept in the process log.
  */
-public final class HaproxyProcess implements AutoCloseable {
-    /** With {@code -V} HAProxy prints this once its configuration is loaded. */
-    private static final Pattern READY = Pattern.compile("as the polling mechanism");
+public final class HaproxyProcess implements Cluster.Balancer, AutoCloseable {
+    /** With {@code -V} HAProxy prints this once its configuration is loaded (on stderr). */
+    public static final Pattern READY = Pattern.compile("as the polling mechanism");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
 
     /** A node behind the load balancer: clients go to its WebSocket port, health checks to its admin port. */
@@ -93,31 +92,18 @@ public final class HaproxyProcess implements AutoCloseable {
         }
     }
 
-    public int port() {
+    @Override public int port() {
         return port;
     }
 
-    /** {@code ws://127.0.0.1:<port><pathAndQuery>}: where clients of the cluster connect. */
-    public URI wsUri(String pathAndQuery) {
-        return URI.create("ws://127.0.0.1:" + port + (pathAndQuery.startsWith("/") ? "" : "/") + pathAndQuery);
-    }
-
-    /**
-     * How often HAProxy has logged the backend {@code id} as {@code DOWN} (its health check failed) or {@code UP}
-     * since this process started; {@code state} may go on with the reason, e.g.
-     * {@code "DOWN, reason: Layer7 wrong status, code: 503"}.
-     */
-    public int reported(String id, String state) {
-        String event = "Server nodes/" + id + " is " + state;
-        String log;
+    /** This run's part of its log file (earlier runs on the same port wrote theirs before it). */
+    @Override public String log() {
         try {
             byte[] all = Files.readAllBytes(process.log());
-            log = new String(all, (int) Math.min(logStart, all.length), (int) Math.max(0, all.length - logStart), StandardCharsets.UTF_8);
+            return new String(all, (int) Math.min(logStart, all.length), (int) Math.max(0, all.length - logStart), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        // Each event is in the log twice: as a log line on stdout (counted) and as a warning on stderr.
-        return (int) log.lines().filter(line -> line.startsWith(event)).count();
     }
 
     public LaunchedProcess process() {

@@ -1,20 +1,14 @@
 package dev.rpcws.testkit;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.ToIntFunction;
 
 /**
- * A cluster on this machine, all on 127.0.0.1: a {@code redis-server}, nodes of the Jetty server's runnable jar
+ * A {@link Cluster} of processes on this machine, all on 127.0.0.1: a {@code redis-server}, nodes of the Jetty server's runnable jar
  * (compat fixture, {@code --broker} that Redis, {@code --node-id n1..nN}) and HAProxy in front, configured from
  * the same template ({@code deploy/haproxy.cfg}) as {@code scripts/cluster.sh up}. Every port is a free one.
  *
@@ -38,7 +32,7 @@ import java.util.function.ToIntFunction;
  * parameter its client chose (the admin API lists connections by socket id), so no fixture method is needed. The
  * nodes' logs are in {@code target/test-logs/cluster-<id>.log}, HAProxy's and Redis's beside them.
  */
-public final class LocalCluster implements AutoCloseable {
+public final class LocalCluster implements Cluster<LocalCluster.Node> {
     private final RedisProcess redis;
     private final List<Node> nodes;
     private final HaproxyProcess haproxy;
@@ -118,87 +112,19 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
-    /**
-     * {@return {@code ws://127.0.0.1:<load balancer>/<pathAndQuery>}: where the cluster's clients connect}
-     *
-     * @param pathAndQuery the namespace and query, e.g. {@code /chat?socket_id=a1}
-     */
-    public URI wsUri(String pathAndQuery) {
-        return haproxy.wsUri(pathAndQuery);
-    }
-
     /** {@return the nodes, {@code n1} first, running or not} */
-    public List<Node> nodes() {
+    @Override public List<Node> nodes() {
         return nodes;
     }
 
-    /**
-     * {@return the node with this id}
-     *
-     * @param id {@code n1} to {@code n<count>}
-     * @throws IllegalArgumentException if there is none
-     */
-    public Node node(String id) {
-        return nodes.stream().filter(n -> n.id.equals(id)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no node " + id + " in " + nodes));
-    }
-
     /** {@return the cluster's Redis: {@link RedisProcess#restart}, {@link RedisProcess#freeze}, {@link RedisProcess#kill}} */
-    public RedisProcess redis() {
+    @Override public RedisProcess redis() {
         return redis;
     }
 
     /** {@return the load balancer: its port and what its health checks reported} */
-    public HaproxyProcess haproxy() {
+    @Override public HaproxyProcess haproxy() {
         return haproxy;
-    }
-
-    /**
-     * Waits until every running node's /health says its broker is {@code up} and names every other running node on
-     * its database among its peers: after a start, a node's restart or Redis's, emits reach every node from then on.
-     *
-     * @param timeout how long to wait
-     * @throws AssertionError naming the node that is not there yet
-     */
-    public void awaitMesh(Duration timeout) {
-        for (Node node : nodes) {
-            if (!node.isAlive()) continue;
-            Set<String> others = new HashSet<>();
-            for (Node n : nodes) if (n != node && n.isAlive() && n.broker.equals(node.broker)) others.add(n.id);
-            Poll.until(node.id + " subscribed and hearing " + others, timeout, () -> {
-                JsonNode broker = node.admin().health().body().path("broker");
-                Set<String> peers = new HashSet<>();
-                broker.path("peers").fieldNames().forEachRemaining(peers::add);
-                return broker.path("state").asText().equals("up") && peers.containsAll(others);
-            });
-        }
-    }
-
-    /**
-     * Waits until HAProxy's health checks have put {@code node} in service ({@code in}) or taken it out (a killed
-     * node, or a draining one whose /health answers 503), as HAProxy logged it. A node starts in service.
-     *
-     * @param node    the node
-     * @param in      true to wait until it is in service, false until it is out
-     * @param timeout how long to wait
-     */
-    public void awaitBalanced(Node node, boolean in, Duration timeout) {
-        Poll.until("HAProxy marks " + node.id + (in ? " up" : " down"), timeout, () -> {
-            int down = haproxy.reported(node.id, "DOWN");
-            int up = haproxy.reported(node.id, "UP");
-            return in ? up == down : down > up;
-        });
-    }
-
-    /**
-     * {@return the node holding the connection with this socket id in {@code namespace}, asked of each running
-     * node's admin API; empty if none holds it (yet)}
-     *
-     * @param socketId  what the client chose with {@code ?socket_id=}
-     * @param namespace its namespace, e.g. {@code /}
-     */
-    public Optional<Node> nodeOf(String socketId, String namespace) {
-        return nodes.stream().filter(n -> n.holds(socketId, namespace)).findFirst();
     }
 
     /** Stops HAProxy, the nodes and Redis. */
@@ -213,7 +139,7 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     /** One node: a process of the runnable jar that keeps its WebSocket and admin ports across restarts. */
-    public static final class Node implements AutoCloseable {
+    public static final class Node implements Cluster.Node, AutoCloseable {
         private final String id;
         private final String broker;
         private final List<String> options;
@@ -232,75 +158,45 @@ public final class LocalCluster implements AutoCloseable {
             this.adminPort = server.adminPort();
         }
 
-        /** {@return its id: {@code n1}, {@code n2}, ...} */
-        public String id() { return id; }
-        /** {@return its WebSocket port (the same after a restart)} */
-        public int port() { return port; }
-        /** {@return its admin API's port (the same after a restart)} */
-        public int adminPort() { return adminPort; }
+        @Override public String id() { return id; }
+        @Override public int port() { return port; }
+        @Override public int adminPort() { return adminPort; }
+        @Override public String broker() { return broker; }
 
-        /**
-         * {@return {@code ws://127.0.0.1:<its port>/<pathAndQuery>}: straight to this node, past the load balancer}
-         *
-         * @param pathAndQuery the namespace and query
-         */
-        public URI wsUri(String pathAndQuery) {
-            return server.wsUri(pathAndQuery);
-        }
-
-        /** {@return {@code http://127.0.0.1:<admin port>/}: its admin API (/health, /metrics, /emit, /connections)} */
-        public URI adminUri() {
-            return URI.create("http://127.0.0.1:" + adminPort + "/");
-        }
-
-        /** {@return a client of its admin API} */
-        public AdminClient admin() {
-            return server.admin();
-        }
-
-        /** {@return whether its process runs} */
-        public boolean isAlive() {
+        @Override public boolean isAlive() {
             return server.process().isAlive();
         }
 
-        /** SIGKILL, as a crash: its clients see the connection drop (1006). */
-        public void kill() {
+        @Override public void kill() {
             server.process().kill();
         }
 
-        /** SIGTERM: the node drains (health 503, 1001 to its clients over the drain window) and exits. */
-        public void drain() {
+        @Override public void drain() {
             server.process().terminate();
         }
 
-        /**
-         * {@return the exit status once the process ended (after {@link #drain()}), or null if it still runs}
-         *
-         * @param timeout how long to wait
-         */
-        public Integer waitForExit(Duration timeout) {
+        @Override public Integer waitForExit(Duration timeout) {
             return server.process().waitForExit(timeout);
         }
 
-        /** Starts it again on the same ports (killing it first if it still runs). */
-        public void restart() {
+        @Override public void restart() {
             if (isAlive()) kill();
             server = ProcessServer.jetty("cluster-" + id, port, adminPort, options);
+        }
+
+        /** SIGSTOP. */
+        @Override public void freeze() {
+            server.process().pause();
+        }
+
+        /** SIGCONT. */
+        @Override public void thaw() {
+            server.process().resume();
         }
 
         /** {@return its process (pid, log)} */
         public LaunchedProcess process() {
             return server.process();
-        }
-
-        /** Whether this node is up and has a connection with this socket id in {@code namespace}. */
-        boolean holds(String socketId, String namespace) {
-            if (!isAlive()) return false;
-            try {
-                return admin().connections(namespace).contains(socketId);
-            } catch (IllegalStateException exitedMeanwhile) {
-                return false;
-            }
         }
 
         HaproxyProcess.Backend backend() {

@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
  * Debian's {@code redis-server} on 127.0.0.1 with nothing persisted, as the cluster's broker. It keeps its port
  * across {@link #restart()}, so nodes reconnect to the same address; {@link #freeze()} makes it a hung peer.
  */
-public final class RedisProcess implements AutoCloseable {
+public final class RedisProcess implements Cluster.Redis, AutoCloseable {
     private static final Pattern READY = Pattern.compile("Ready to accept connections");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
 
@@ -37,33 +37,32 @@ public final class RedisProcess implements AutoCloseable {
         return LaunchedProcess.start(name, cmd, Repo.root(), READY, START_TIMEOUT);
     }
 
-    public int port() {
+    @Override public int port() {
         return port;
     }
 
-    /** The broker URI nodes take: {@code redis://127.0.0.1:<port>}. */
-    public String uri() {
-        return "redis://127.0.0.1:" + port;
+    @Override public boolean isAlive() {
+        return process.isAlive();
     }
 
     /** Kills it (SIGKILL, as a crash) and leaves it down until {@link #restart()}. */
-    public void kill() {
+    @Override public void kill() {
         process.kill();
     }
 
     /** Starts it again on the same port, empty, after {@link #kill()}. */
-    public void restart() {
+    @Override public void restart() {
         if (process.isAlive()) process.kill();
         process = launch();
     }
 
     /** SIGSTOP: connections stay open, nothing is answered. */
-    public void freeze() {
+    @Override public void freeze() {
         process.pause();
     }
 
     /** SIGCONT. */
-    public void thaw() {
+    @Override public void thaw() {
         process.resume();
     }
 
