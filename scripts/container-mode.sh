@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The interop matrix again, with the Node and Python agents (the Python one for each Python client) in
-# containers (Testcontainers), built from docker/. Uses the Docker engine named by DOCKER_HOST (or
+# containers (Testcontainers), built from docker/, and the cluster row with Redis, its three nodes and HAProxy each in
+# a container of its own (the Java SDK and the agents as clients). Uses the Docker engine named by DOCKER_HOST (or
 # /var/run/docker.sock) when there is one; otherwise sets up podman as a Docker-compatible engine
 # (scripts/container-engine.sh). Without any engine the container mode is skipped, and says so: it is never
 # reported as passed.
@@ -22,20 +23,33 @@ fi
 # Ryuk (Testcontainers' reaper) needs an image from a registry; the suite stops its containers itself.
 export TESTCONTAINERS_RYUK_DISABLED=true
 
-# The engine's CLI builds the agent images (layers cached between runs); Testcontainers then runs them.
-echo "== building the agent images with $cli (base image $base_image)"
-for image in agent-js agent-python; do
-  if ! timeout 1200 "$cli" build -q -f "docker/$image.Dockerfile" -t "localhost/rpcws-$image:local" \
-       --build-arg BASE_IMAGE="$base_image" . >/dev/null; then
+# The engine's CLI builds the images (layers cached between runs); Testcontainers then runs them.
+build() {  # IMAGE DOCKERFILE [build options]
+  local image=$1 file=$2; shift 2
+  if ! timeout 1200 "$cli" build -q -f "docker/$file" -t "localhost/rpcws-$image:local" --build-arg BASE_IMAGE="$base_image" "$@" . >/dev/null; then
     echo "== container mode FAILED: the $image image did not build"; exit 1
   fi
-done
+}
+echo "== building the images with $cli (base image $base_image)"
+build agent-js agent-js.Dockerfile
+build agent-python agent-python.Dockerfile
+# The cluster's nodes: the Java runtime alone; the suite copies in the jar its Maven run builds below.
+build server-runtime server.Dockerfile --target runtime
+cluster_images=()
+if [ "$cli" = podman ]; then
+  # No registry for the public redis and haproxy images: Debian's packages on the local base image instead.
+  build redis redis.Dockerfile
+  build haproxy haproxy.Dockerfile
+  cluster_images=(-Drpcws.cluster.redis.image=localhost/rpcws-redis:local -Drpcws.cluster.haproxy.image=localhost/rpcws-haproxy:local)
+fi
 
-echo "== interop matrix, agents in containers (DOCKER_HOST=${DOCKER_HOST:-/var/run/docker.sock}, base image $base_image)"
+echo "== interop matrix, agents and the cluster in containers (DOCKER_HOST=${DOCKER_HOST:-/var/run/docker.sock}, base image $base_image)"
 rm -f features/target/compat-matrix-containers.*
-# The compressed runs prove nothing more with the agents in containers: the two plain servers suffice here.
+# The compressed runs prove nothing more with the agents in containers: the two plain servers suffice here. The
+# Java SDK runs in the test JVM as in the local mode, so it runs here against the cluster in containers only.
 ./mvnw -B -ntp verify -pl features -am -Dtest=InteropMatrixTest -Dsurefire.failIfNoSpecifiedTests=false \
-  -Drpcws.agents=container -Drpcws.clients=node,node-legacy,python,python-sync -Drpcws.servers=jetty,node \
+  -Drpcws.agents=container -Drpcws.clients=node,node-legacy,python,python-sync -Drpcws.servers=jetty,node,cluster \
+  -Drpcws.cluster=container -Drpcws.clients.cluster=java,node,node-legacy,python,python-sync "${cluster_images[@]}" \
   -Drpcws.matrix.name=compat-matrix-containers \
   "$@"
 status=$?

@@ -2,7 +2,6 @@ package dev.rpcws.features;
 
 import dev.rpcws.features.report.Run;
 import dev.rpcws.features.report.ScenarioResult;
-import dev.rpcws.testkit.LocalCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * emitted turns red, since the suite emits from a node that holds none of the scenario's connections, and every
  * other scenario stays green. With the Java SDK, on the features with events and calls.feature (no event: all green),
  * leaving out the scenarios that kill, drain or restart (their emits come from the same choice of node as the rest;
- * a restart costs a JVM start); the healthy cluster runs them all green in the matrix.
+ * a restart costs a JVM start); the healthy cluster runs them all green in the matrix. With
+ * {@code -Drpcws.cluster=container} the broken cluster runs in containers, as the container mode's.
  */
 class BrokenClusterTest {
     /** A step in which the server, a node, or the harness on another node emits an event. */
@@ -32,8 +32,7 @@ class BrokenClusterTest {
 
     @Test
     void nodesThatPassNoEventOnTurnExactlyTheScenariosWithEventsRed() {
-        Interop.useCluster(() -> ClusterServer.start(
-                LocalCluster.start(3, id -> Integer.parseInt(id.substring(1)), ClusterServer.NODE_OPTIONS.toArray(String[]::new))));
+        Interop.useCluster(() -> ClusterServer.start(ClusterServer.newCluster(id -> Integer.parseInt(id.substring(1)))));
         List<ScenarioResult> results = CucumberRun.execute(new Run("java", Interop.CLUSTER), "broken-", "not @signals-servers",
                 "events.feature", "cluster.feature", "calls.feature");
 

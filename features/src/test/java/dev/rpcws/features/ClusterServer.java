@@ -1,6 +1,7 @@
 package dev.rpcws.features;
 
 import dev.rpcws.testkit.AdminClient;
+import dev.rpcws.testkit.Cluster;
 import dev.rpcws.testkit.LocalCluster;
 import dev.rpcws.testkit.Poll;
 import dev.rpcws.testkit.RawClient;
@@ -14,14 +15,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.ToIntFunction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The matrix's cluster row as a server under test: three nodes of the rpcws server with the compat fixture on one
- * redis-server, HAProxy in front, all on 127.0.0.1. Either testkit's {@link LocalCluster}, started here (its nodes
- * can be killed, drained, frozen and restarted, its Redis stopped), or a cluster someone else started
- * (docker/cluster.compose.yaml), known by its ports. Clients connect to HAProxy; there is no one admin API, so
+ * redis-server, HAProxy in front, all on 127.0.0.1. Either a {@link Cluster} started here, whose nodes can be killed,
+ * drained, frozen and restarted and whose Redis stopped: testkit's {@link LocalCluster} of processes, or with
+ * {@code -Drpcws.cluster=container} a {@link ContainerCluster} (the container mode); or a cluster someone else
+ * started (docker/cluster.compose.yaml), known by its ports. Clients connect to HAProxy; there is no one admin API, so
  * everything that asks a server asks a node: the node a connection landed on ({@link #nodeOf}) or the node the
  * scenario emits from.
  */
@@ -36,18 +39,18 @@ public final class ClusterServer implements ServerUnderTest {
     /** A node restarting on a loaded 2-core machine, plus HAProxy's two checks a second apart. */
     public static final Duration WAIT = Duration.ofSeconds(30);
 
-    /** A node as the suite sees it: its id, WebSocket and admin ports, and its process where this suite started it. */
+    /** A node as the suite sees it: its id, WebSocket and admin ports, and its control where this suite started it. */
     public static final class Node {
         private final String id;
         private final int port;
         private final AdminClient admin;
-        private final LocalCluster.Node local;
+        private final Cluster.Node control;
 
-        private Node(String id, int port, int adminPort, LocalCluster.Node local) {
+        private Node(String id, int port, int adminPort, Cluster.Node control) {
             this.id = id;
             this.port = port;
             this.admin = new AdminClient(URI.create("http://127.0.0.1:" + adminPort));
-            this.local = local;
+            this.control = control;
         }
 
         public String id() {
@@ -64,7 +67,7 @@ public final class ClusterServer implements ServerUnderTest {
         }
 
         public boolean isAlive() {
-            if (local != null) return local.isAlive();
+            if (control != null) return control.isAlive();
             try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
                 return true;
             } catch (IOException e) {
@@ -72,10 +75,10 @@ public final class ClusterServer implements ServerUnderTest {
             }
         }
 
-        /** Its process, to kill, drain, freeze or restart: only in a cluster this suite started. */
-        public LocalCluster.Node process() {
-            if (local == null) throw new IllegalStateException("node " + id + " runs elsewhere (" + EXTERNAL + "): the suite cannot signal it");
-            return local;
+        /** To kill, drain, freeze or restart it (a process or a container): only in a cluster this suite started. */
+        public Cluster.Node control() {
+            if (control == null) throw new IllegalStateException("node " + id + " runs elsewhere (" + EXTERNAL + "): the suite cannot signal it");
+            return control;
         }
 
         boolean holds(String socketId, String namespace) {
@@ -94,26 +97,43 @@ public final class ClusterServer implements ServerUnderTest {
     /** {@code -Drpcws.cluster.ports=LB,REDIS,n1:WS:ADMIN,n2:WS:ADMIN,...}: a cluster someone else started, on 127.0.0.1. */
     static final String EXTERNAL = "rpcws.cluster.ports";
 
-    private final LocalCluster cluster;
+    private final Cluster<?> cluster;
     private final int port;
     private final String redisUri;
     private final List<Node> nodes;
 
-    private ClusterServer(LocalCluster cluster, int port, String redisUri, List<Node> nodes) {
+    private ClusterServer(Cluster<?> cluster, int port, String redisUri, List<Node> nodes) {
         this.cluster = cluster;
         this.port = port;
         this.redisUri = redisUri;
         this.nodes = List.copyOf(nodes);
     }
 
-    /** The matrix's cluster: the one {@code -Drpcws.cluster.ports} names, or a {@link LocalCluster} of three nodes. */
+    /**
+     * The matrix's cluster of three nodes: the one {@code -Drpcws.cluster.ports} names, or with
+     * {@code -Drpcws.cluster=container} a {@link ContainerCluster}, or else a {@link LocalCluster}.
+     */
     static ClusterServer start() {
         String external = System.getProperty(EXTERNAL);
-        return external != null ? external(external) : start(LocalCluster.start(3, NODE_OPTIONS.toArray(String[]::new)));
+        return external != null ? external(external) : start(newCluster(id -> 0));
+    }
+
+    /**
+     * Three nodes with the matrix's options, each node id's broker on the Redis database {@code database} gives: in
+     * containers with {@code -Drpcws.cluster=container}, else processes.
+     */
+    static Cluster<?> newCluster(ToIntFunction<String> database) {
+        return inContainers() ? ContainerCluster.start(3, database, NODE_OPTIONS)
+                : LocalCluster.start(3, database, NODE_OPTIONS.toArray(String[]::new));
+    }
+
+    /** {@code -Drpcws.cluster=container}: the cluster this suite starts runs in containers (Testcontainers). */
+    public static boolean inContainers() {
+        return "container".equals(System.getProperty("rpcws.cluster", "local"));
     }
 
     /** Once every node is connected to Redis and has answered calls. */
-    static ClusterServer start(LocalCluster cluster) {
+    static ClusterServer start(Cluster<?> cluster) {
         List<Node> nodes = cluster.nodes().stream().map(n -> new Node(n.id(), n.port(), n.adminPort(), n)).toList();
         return ready(new ClusterServer(cluster, cluster.haproxy().port(), cluster.redis().uri(), nodes));
     }
@@ -155,7 +175,7 @@ public final class ClusterServer implements ServerUnderTest {
     }
 
     /** The cluster this suite started. */
-    public LocalCluster cluster() {
+    public Cluster<?> cluster() {
         if (cluster == null) throw new IllegalStateException("the cluster runs elsewhere (" + EXTERNAL + "): the suite cannot signal its processes");
         return cluster;
     }
@@ -188,8 +208,8 @@ public final class ClusterServer implements ServerUnderTest {
             awaitBrokers();
             return;
         }
-        if (!cluster.redis().process().isAlive()) cluster.redis().restart();
-        for (LocalCluster.Node node : cluster.nodes()) {
+        if (!cluster.redis().isAlive()) cluster.redis().restart();
+        for (Cluster.Node node : cluster.nodes()) {
             if (!node.isAlive()) {
                 cluster.awaitBalanced(node, false, WAIT); // HAProxy took it out, so that it logs its return
                 node.restart();

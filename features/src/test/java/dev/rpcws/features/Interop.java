@@ -75,6 +75,14 @@ public final class Interop {
         return list("rpcws.clients", "java,node,python,python-sync,node-legacy,browser");
     }
 
+    /**
+     * The clients run against {@code server}: {@code -Drpcws.clients.<server>} where given (the container mode runs the
+     * Java SDK against the cluster in containers, and not again against the single servers), else {@link #clients()}.
+     */
+    public static List<String> clients(String server) {
+        return list("rpcws.clients." + server, String.join(",", clients()));
+    }
+
     /** The servers of this matrix run: {@code -Drpcws.servers}, by default all of them. */
     public static List<String> servers() {
         return list("rpcws.servers", "jetty,node," + JETTY_DEFLATE + "," + CLUSTER);

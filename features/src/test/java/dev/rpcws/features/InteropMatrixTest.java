@@ -33,12 +33,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * target/compat-matrix.md and .html (the full tables) and, line by line as the runs finish,
  * target/compat-matrix.txt (the terminal form that scripts/interop.sh shows). Clients: java, node, python,
  * python-sync (the blocking Python client, the same agent), node-legacy (the npm Client 7.7.0) and browser (the
- * npm browser bundle in headless Chromium). Narrow it with -Drpcws.clients=java,node and -Drpcws.servers=jetty;
- * run the agents in containers with -Drpcws.agents=container (and -Drpcws.matrix.name=compat-matrix-containers).
+ * npm browser bundle in headless Chromium). Narrow it with -Drpcws.clients=java,node and -Drpcws.servers=jetty, and
+ * per server with -Drpcws.clients.cluster=java; run the agents in containers with -Drpcws.agents=container and the
+ * cluster with -Drpcws.cluster=container (and -Drpcws.matrix.name=compat-matrix-containers).
  */
 class InteropMatrixTest {
-    private static final List<String> CLIENTS = Interop.clients();
     private static final List<String> SERVERS = Interop.servers();
+    /** Every client of the run: those of {@code -Drpcws.clients}, then those only some servers add. */
+    private static final List<String> CLIENTS = SERVERS.stream().flatMap(server -> Interop.clients(server).stream()).distinct().toList();
     private static final String NAME = System.getProperty("rpcws.matrix.name", "compat-matrix");
     private static final Path TERMINAL = CucumberRun.REPORTS.resolve(NAME + ".txt");
 
@@ -47,19 +49,21 @@ class InteropMatrixTest {
     }
 
     @TestFactory Stream<DynamicTest> matrix() {
-        if (Interop.containerAgents()) {
+        if (Interop.containerAgents() || SERVERS.contains(Interop.CLUSTER) && ClusterServer.inContainers()) {
             Assumptions.assumeTrue(DockerClientFactory.instance().isDockerAvailable(),
                     "no Docker-compatible engine (set DOCKER_HOST, see scripts/container-engine.sh): the container mode is skipped");
         }
         List<Run> runs = new ArrayList<>();
-        for (String server : SERVERS) for (String client : CLIENTS) runs.add(new Run(client, server));
+        for (String server : SERVERS) for (String client : Interop.clients(server)) runs.add(new Run(client, server));
         for (String server : SERVERS) runs.add(new Run(Run.ANY, server));
         List<ScenarioResult> all = new ArrayList<>();
         Map<Run, Long> runMillis = new LinkedHashMap<>();
         Instant started = Instant.now();
         long start = System.nanoTime();
-        startTerminal(runs.size() + " runs: " + count(CLIENTS.size(), "client") + " x " + count(SERVERS.size(), "server")
-                + ", then the server-only scenarios");
+        int clientRuns = runs.size() - SERVERS.size();
+        startTerminal(runs.size() + " runs: " + (clientRuns == CLIENTS.size() * SERVERS.size()
+                ? count(CLIENTS.size(), "client") + " x " + count(SERVERS.size(), "server")
+                : clientRuns + " of " + count(CLIENTS.size(), "client") + " x " + count(SERVERS.size(), "server")) + ", then the server-only scenarios");
         Stream<DynamicTest> perRun = runs.stream().map(run -> DynamicTest.dynamicTest(run.label(), () -> {
             long runStart = System.nanoTime();
             List<ScenarioResult> cells = CucumberRun.execute(run);

@@ -131,7 +131,7 @@ public final class ClusterSteps {
         gone = context.nodeOf(theClient());
         context.log("the client's node " + gone.id() + " is killed (SIGKILL)");
         goneAt = System.nanoTime();
-        gone.process().kill();
+        gone.control().kill();
     }
 
     /**
@@ -152,7 +152,8 @@ public final class ClusterSteps {
         assertThat(got).as(event + " events received within " + seconds + " s of the kill").hasSizeGreaterThan(before);
         assertThat(got.get(before).args().get(0).asText()).startsWith("after the kill, ");
         String line = a.language + ": " + millis + " ms from the SIGKILL of " + gone.id() + " to the first " + event
-                + " received after the client's restore (on " + context.nodeOf(a).id() + ", the client's default reconnect settings)";
+                + " received after the client's restore (on " + context.nodeOf(a).id() + ", the client's default reconnect settings"
+                + (ClusterServer.inContainers() ? ", the cluster in containers)" : ")");
         context.log("failover time " + line);
         record(line);
     }
@@ -188,9 +189,9 @@ public final class ClusterSteps {
     @When("the client's node is told to stop")
     public void clientsNodeDrains() {
         gone = context.nodeOf(theClient());
-        context.draining = gone.process();
+        context.draining = gone.control();
         context.log("the client's node " + gone.id() + " is told to stop (SIGTERM): it drains");
-        gone.process().drain();
+        gone.control().drain();
         goneAt = System.nanoTime();
     }
 
@@ -219,7 +220,7 @@ public final class ClusterSteps {
 
     @Then("the load balancer takes the draining node out")
     public void loadBalancerTakesItOut() {
-        cluster().cluster().awaitBalanced(gone.process(), false, ClusterServer.WAIT);
+        cluster().cluster().awaitBalanced(gone.control(), false, ClusterServer.WAIT);
     }
 
     // ---- Redis ----

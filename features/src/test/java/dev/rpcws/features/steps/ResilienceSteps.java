@@ -6,7 +6,7 @@ import dev.rpcws.features.Applicability;
 import dev.rpcws.features.Interop;
 import dev.rpcws.protocol.Json;
 import dev.rpcws.testkit.AdminClient;
-import dev.rpcws.testkit.LocalCluster;
+import dev.rpcws.testkit.Cluster;
 import dev.rpcws.testkit.Poll;
 import io.cucumber.java.en.Given;
 import io.cucumber.java.en.Then;
@@ -53,9 +53,9 @@ public final class ResilienceSteps {
         context.connect("the client", Interop.current().client(), "/", options);
     }
 
-    /** In the cluster row: the client's node, as a process of this suite. */
-    private LocalCluster.Node clientNode() {
-        return context.nodeOf(context.actor("the client")).process();
+    /** In the cluster row: the client's node, to freeze and thaw. */
+    private Cluster.Node clientNode() {
+        return context.nodeOf(context.actor("the client")).control();
     }
 
     private AdminClient clientServerAdmin() {
@@ -102,7 +102,7 @@ public final class ResilienceSteps {
         if (Interop.clusterRun()) {
             context.frozen = clientNode();
             context.log("the client's node " + context.frozen.id() + " freezes");
-            context.frozen.process().pause();
+            context.frozen.freeze();
         } else {
             context.freshServer.process().pause();
         }
@@ -112,7 +112,7 @@ public final class ResilienceSteps {
     @When("the server process thaws")
     public void thaws() {
         if (Interop.clusterRun()) {
-            context.frozen.process().resume();
+            context.frozen.thaw();
             context.frozen = null;
         } else {
             context.freshServer.process().resume();

@@ -8,7 +8,7 @@ import dev.rpcws.features.drivers.ClientDriver;
 import dev.rpcws.features.drivers.ClientSession;
 import dev.rpcws.protocol.Json;
 import dev.rpcws.testkit.AdminClient;
-import dev.rpcws.testkit.LocalCluster;
+import dev.rpcws.testkit.Cluster;
 import dev.rpcws.testkit.ProcessServer;
 import dev.rpcws.testkit.RawClient;
 import dev.rpcws.testkit.ServerUnderTest;
@@ -56,8 +56,8 @@ public final class ScenarioContext {
     /** In the cluster row: the node this scenario emits from, chosen at its first emit. */
     ClusterServer.Node emitter;
     /** In the cluster row: a node this scenario froze, or told to drain; thawed, or awaited, after it. */
-    LocalCluster.Node frozen;
-    LocalCluster.Node draining;
+    Cluster.Node frozen;
+    Cluster.Node draining;
 
     /** The scenario's own server if it has one, otherwise the run's shared server. */
     ServerUnderTest server() {
@@ -161,7 +161,7 @@ public final class ScenarioContext {
         actors.clear();
         if (raw != null) raw.close();
         if (freshServer != null) freshServer.close();
-        if (frozen != null) frozen.process().resume();
+        if (frozen != null) frozen.thaw();
         if (draining != null && draining.waitForExit(ClusterServer.WAIT) == null) draining.kill();
     }
 }

@@ -1,0 +1,9 @@
+# Debian's redis-server (7.0) on a Debian bookworm base, for machines that cannot pull the public `redis` image:
+# docker/cluster.compose.yaml takes it through RPCWS_REDIS_IMAGE. Build from the repository root:
+#   docker build -f docker/redis.Dockerfile -t rpcws/redis --build-arg BASE_IMAGE=localhost/debian:bookworm .
+ARG BASE_IMAGE=debian:bookworm-slim
+FROM ${BASE_IMAGE}
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends redis-server \
+ && rm -rf /var/lib/apt/lists/*
+CMD ["redis-server", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
