@@ -96,6 +96,8 @@ public final class ClusterServer implements ServerUnderTest {
 
     /** {@code -Drpcws.cluster.ports=LB,REDIS,n1:WS:ADMIN,n2:WS:ADMIN,...}: a cluster someone else started, on 127.0.0.1. */
     static final String EXTERNAL = "rpcws.cluster.ports";
+    /** How long a cluster someone else started may take to answer: cold nodes on a loaded machine (as ProcessServer's wait). */
+    private static final Duration EXTERNAL_START = Duration.ofSeconds(150);
 
     private final Cluster<?> cluster;
     private final int port;
@@ -135,7 +137,7 @@ public final class ClusterServer implements ServerUnderTest {
     /** Once every node is connected to Redis and has answered calls. */
     static ClusterServer start(Cluster<?> cluster) {
         List<Node> nodes = cluster.nodes().stream().map(n -> new Node(n.id(), n.port(), n.adminPort(), n)).toList();
-        return ready(new ClusterServer(cluster, cluster.haproxy().port(), cluster.redis().uri(), nodes));
+        return ready(new ClusterServer(cluster, cluster.haproxy().port(), cluster.redis().uri(), nodes), WAIT);
     }
 
     private static ClusterServer external(String ports) {
@@ -145,12 +147,13 @@ public final class ClusterServer implements ServerUnderTest {
             String[] node = p[i].trim().split(":");
             nodes.add(new Node(node[0], Integer.parseInt(node[1]), Integer.parseInt(node[2]), null));
         }
-        return ready(new ClusterServer(null, Integer.parseInt(p[0].trim()), "redis://127.0.0.1:" + p[1].trim(), nodes));
+        // Compose starts the suite beside the nodes: they may still be starting.
+        return ready(new ClusterServer(null, Integer.parseInt(p[0].trim()), "redis://127.0.0.1:" + p[1].trim(), nodes), EXTERNAL_START);
     }
 
-    private static ClusterServer ready(ClusterServer server) {
+    private static ClusterServer ready(ClusterServer server, Duration timeout) {
         try {
-            server.awaitBrokers();
+            server.awaitBrokers(timeout);
             server.nodes.forEach(ClusterServer::warm);
             return server;
         } catch (RuntimeException | Error e) {
@@ -205,7 +208,7 @@ public final class ClusterServer implements ServerUnderTest {
      */
     public void restore() {
         if (cluster == null) {
-            awaitBrokers();
+            awaitBrokers(WAIT);
             return;
         }
         if (!cluster.redis().isAlive()) cluster.redis().restart();
@@ -219,11 +222,19 @@ public final class ClusterServer implements ServerUnderTest {
         cluster.awaitMesh(WAIT);
     }
 
-    /** Every node's broker connected, subscribed and answered by Redis: its emits reach the others, theirs reach it. */
-    private void awaitBrokers() {
+    /**
+     * Every node's broker connected, subscribed and answered by Redis: its emits reach the others, theirs reach it. A
+     * node whose admin API does not answer yet is still starting.
+     */
+    private void awaitBrokers(Duration timeout) {
         for (Node node : nodes) {
-            Poll.until(node.id() + " connected to Redis", WAIT,
-                    () -> node.admin().health().body().path("broker").path("state").asText().equals("up"));
+            Poll.until(node.id() + " connected to Redis", timeout, () -> {
+                try {
+                    return node.admin().health().body().path("broker").path("state").asText().equals("up");
+                } catch (IllegalStateException notAnswering) {
+                    return false;
+                }
+            });
         }
     }
 
