@@ -281,7 +281,9 @@ async function handle(request) {
         pongs: counters.pongs, inflated: 0,
       };
     }
-    case 'exit': return {};
+    case 'exit': // reset every connection first: one the process leaves open at exit keeps its port in TIME_WAIT
+      for (const { conns } of groups.values()) conns.forEach(close);
+      return {};
     default: throw new Error(`unknown op ${request.op}`);
   }
 }

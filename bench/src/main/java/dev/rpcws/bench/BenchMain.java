@@ -41,6 +41,9 @@ public final class BenchMain {
         boolean outGiven;
         List<String> jettyJvmFlags = new ArrayList<>();
         Path jettyJar;
+        /** Another build of the Jetty server, measured beside the first in the calls series as "jetty-b" (an A/B). */
+        Path compareJar;
+        List<String> callServers = SERVERS;
         Path benchJar;
         List<Agent.Kind> generators = List.of(Agent.Kind.NIO, Agent.Kind.WS);
         Set<String> parts = new LinkedHashSet<>(PARTS);
@@ -86,6 +89,13 @@ public final class BenchMain {
                         c.outGiven = true;
                     }
                     case "--jetty-jar" -> c.jettyJar = Path.of(args[++i]).toAbsolutePath();
+                    case "--compare-jar" -> c.compareJar = Path.of(args[++i]).toAbsolutePath();
+                    case "--call-servers" -> {
+                        c.callServers = List.of(args[++i].split(","));
+                        for (String s : c.callServers) {
+                            if (!SERVERS.contains(s)) throw new IllegalArgumentException("--call-servers " + String.join(",", SERVERS) + " (any of them)");
+                        }
+                    }
                     case "--bench-jar" -> c.benchJar = Path.of(args[++i]).toAbsolutePath();
                     case "--jetty-jvm-flags" -> c.jettyJvmFlags = List.of(args[++i].trim().split("\\s+"));
                     case "--generator" -> {
@@ -253,7 +263,8 @@ public final class BenchMain {
         Map<String, ServerProcess> servers = new LinkedHashMap<>();
         Map<Agent.Kind, Agent> agents = new LinkedHashMap<>();
         try {
-            for (String name : SERVERS) servers.put(name, startServer(c, name, List.of()));
+            for (String name : c.callServers) servers.put(name, startServer(c, name, List.of()));
+            if (c.compareJar != null) servers.put("jetty-b", track(ServerProcess.jetty(c.repo, c.serverNice, c.compareJar, c.jettyJvmFlags, List.of())));
             if (c.deflateRun) servers.put("jetty-deflate", startServer(c, "jetty", List.of("--permessage-deflate")));
             for (Agent.Kind kind : c.generators) agents.put(kind, track(Agent.start(kind, c.repo, c.benchJar.toString(), kind.id + "-calls-generator")));
 
@@ -278,7 +289,7 @@ public final class BenchMain {
                 for (Lane l : lanes) l.agent().calls(l.group(size), c.inFlight, main ? c.warmup : c.seriesWarmup, Duration.ZERO, l.process().pid());
 
                 ServerProcess jetty = servers.get("jetty");
-                boolean profiling = main && c.profile;
+                boolean profiling = main && c.profile && jetty != null;
                 if (profiling) jetty.jcmd("JFR.start", "name=bench", "settings=profile");
                 Map<Lane, List<CallRun>> runs = new LinkedHashMap<>();
                 List<Lane> order = new ArrayList<>(lanes);
@@ -452,10 +463,14 @@ public final class BenchMain {
 
     /**
      * Generator processes of one kind that hold idle connections to one server: at most {@code --per-process}
-     * each (a process's open-file limit), each from a source address of its own (127.0.1.1, 127.0.1.2, ...),
-     * which gives each its own range of ephemeral ports.
+     * each (a process's open-file limit), each from a source address of its own, which gives each its own range of
+     * ephemeral ports. No two holders of a run share an address (127.0.1.1, 127.0.1.2, ..., 127.0.2.1, ...): a
+     * port an earlier step left in TIME_WAIT (for a minute, whichever side closed first) is never one a later
+     * step needs.
      */
     private static final class Holders implements AutoCloseable {
+        private static int sourcesUsed; // by the run so far; holders are started from the main thread only
+        private final List<String> sources = new ArrayList<>();
         private final Config c;
         private final Agent.Kind kind;
         private final ServerProcess server;
@@ -475,15 +490,23 @@ public final class BenchMain {
                 if (i < 0 || held.get(i) >= c.perProcess) {
                     agents.add(track(Agent.start(kind, c.repo, c.benchJar.toString(), kind.id + "-idle-holder-" + (agents.size() + 1))));
                     held.add(0);
+                    sources.add(nextSource());
                     i++;
                 }
                 int n = Math.min(need, c.perProcess - held.get(i));
-                String source = "127.0.1." + (i + 1);
+                String source = sources.get(i);
                 Agent.Opened o = agents.get(i).open("idle", server.port, n, source, openTimeout(n));
                 if (o.opened() < n) throw new IllegalStateException(server.name + ": holder " + (i + 1) + " opened only " + o.opened() + " of " + n);
                 held.set(i, held.get(i) + n);
                 need -= n;
             }
+        }
+
+        /** 127.0.1.1 to 127.0.1.254, then 127.0.2.1, ...: all of 127.0.0.0/8 is loopback. */
+        private static String nextSource() {
+            int n = sourcesUsed++;
+            if (n >= 254 * 254) throw new IllegalStateException("no source address left in 127.0.0.0/8 for another holder");
+            return "127.0." + (1 + n / 254) + "." + (1 + n % 254);
         }
 
         long open() {

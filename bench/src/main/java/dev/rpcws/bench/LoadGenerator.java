@@ -162,7 +162,7 @@ final class LoadGenerator implements AutoCloseable {
             if (connected) sendHandshake(c);
             return c;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot connect to " + target + " from " + source, e);
+            throw new UncheckedIOException("cannot connect to " + target + " from " + source + ": " + e, e);
         }
     }
 

@@ -84,6 +84,9 @@ final class NioAgent {
                 } catch (Exception e) {
                     reply = Json.object().put("error", e.toString());
                 }
+                // Reset every connection before the reply: the benchmark kills the process once it has it, and a
+                // socket the kernel closes at exit leaves its port in TIME_WAIT for a minute (the next step's ports).
+                if (exit) gen.close();
                 out.write((Json.write(reply) + "\n").getBytes(StandardCharsets.UTF_8));
                 out.flush();
                 if (exit) return;

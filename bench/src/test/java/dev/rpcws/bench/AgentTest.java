@@ -8,6 +8,9 @@ import dev.rpcws.testkit.Repo;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -69,5 +72,38 @@ class AgentTest {
             server.close();
         }
         assertThat(agent.isAlive()).as("the generator exits with its control connection").isFalse();
+    }
+
+    /**
+     * A generator that exits resets its connections first: sockets the kernel closes at exit would keep their
+     * ports in TIME_WAIT for a minute, and the next step of the run, from the same source address, would find
+     * its ports taken.
+     */
+    @ParameterizedTest
+    @EnumSource(Agent.Kind.class)
+    void anExitingGeneratorLeavesNoPortInTimeWait(Agent.Kind kind) throws Exception {
+        String source = "127.0.3." + (10 + kind.ordinal());
+        RpcServer server = new RpcServer(ServerOptions.builder().port(0).adminPort(-1).build());
+        server.start();
+        Agent agent = Agent.start(kind, Repo.root(), System.getProperty("java.class.path"), kind.id + "-agent-exit-test");
+        try {
+            assertThat(agent.open("idle", server.port(), 1_000, source, Duration.ofSeconds(60)).opened()).isEqualTo(1_000);
+            agent.close();
+            assertThat(agent.isAlive()).isFalse();
+            Thread.sleep(200); // let the server see every close
+            assertThat(timeWaitFrom(source)).as("ports of %s in TIME_WAIT", source).isZero();
+        } finally {
+            agent.close();
+            server.close();
+        }
+    }
+
+    /** TCP sockets in TIME_WAIT (state 06) whose local address is {@code ipv4}, from /proc/net/tcp. */
+    private static long timeWaitFrom(String ipv4) throws IOException {
+        String[] b = ipv4.split("\\.");
+        String hex = String.format("%02X%02X%02X%02X:", Integer.parseInt(b[3]), Integer.parseInt(b[2]), Integer.parseInt(b[1]), Integer.parseInt(b[0]));
+        try (var lines = Files.lines(Path.of("/proc/net/tcp"))) {
+            return lines.skip(1).map(String::trim).map(l -> l.split("\\s+")).filter(f -> f[1].startsWith(hex) && f[3].equals("06")).count();
+        }
     }
 }
