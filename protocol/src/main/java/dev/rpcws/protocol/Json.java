@@ -10,6 +10,7 @@ import com.fasterxml.jackson.core.util.JsonGeneratorDelegate;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -44,6 +45,8 @@ public final class Json {
             .build())
             .setNodeFactory(NODES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    /** Made once: {@code MAPPER.readTree} resolves the {@code JsonNode} type in the type factory on every parse. */
+    private static final ObjectReader TREES = MAPPER.readerFor(JsonNode.class);
 
     private Json() {}
 
@@ -73,7 +76,7 @@ public final class Json {
     public static JsonNode parse(String text) throws JsonSyntaxException {
         JsonNode node;
         try {
-            node = MAPPER.readTree(text);
+            node = TREES.readTree(text);
         } catch (JsonProcessingException e) {
             throw new JsonSyntaxException("SyntaxError: " + e.getOriginalMessage());
         }
