@@ -15,7 +15,7 @@ matplotlib.use("Agg")  # files only, no display
 import matplotlib.pyplot as plt  # noqa: E402
 import matplotlib.ticker  # noqa: E402
 
-COLORS = {"jetty": "tab:blue", "node": "tab:green", "floor": "tab:gray", "jetty-deflate": "tab:purple"}
+COLORS = {"jetty": "tab:blue", "node": "tab:green", "floor": "tab:gray", "jetty-deflate": "tab:purple", "jetty-nonblocking": "tab:cyan"}
 STYLES = {"nio": "-", "ws": "--"}
 MARKERS = {"nio": "o", "ws": "s"}
 

@@ -43,6 +43,9 @@ public final class BenchMain {
         Path jettyJar;
         /** Another build of the Jetty server, measured beside the first in the calls series as "jetty-b" (an A/B). */
         Path compareJar;
+        /** Options of the Jetty server of the calls series beside the first, as "jetty-b" (needs no --compare-jar). */
+        List<String> compareArgs;
+        String compareName = "jetty-b";
         List<String> callServers = SERVERS;
         Path benchJar;
         List<Agent.Kind> generators = List.of(Agent.Kind.NIO, Agent.Kind.WS);
@@ -90,6 +93,8 @@ public final class BenchMain {
                     }
                     case "--jetty-jar" -> c.jettyJar = Path.of(args[++i]).toAbsolutePath();
                     case "--compare-jar" -> c.compareJar = Path.of(args[++i]).toAbsolutePath();
+                    case "--compare-name" -> c.compareName = args[++i];
+                    case "--compare-args" -> c.compareArgs = List.of(args[++i].trim().split("\\s+"));
                     case "--call-servers" -> {
                         c.callServers = List.of(args[++i].split(","));
                         for (String s : c.callServers) {
@@ -264,7 +269,10 @@ public final class BenchMain {
         Map<Agent.Kind, Agent> agents = new LinkedHashMap<>();
         try {
             for (String name : c.callServers) servers.put(name, startServer(c, name, List.of()));
-            if (c.compareJar != null) servers.put("jetty-b", track(ServerProcess.jetty(c.repo, c.serverNice, c.compareJar, c.jettyJvmFlags, List.of())));
+            if (c.compareJar != null || c.compareArgs != null) {
+                servers.put(c.compareName, track(ServerProcess.jetty(c.repo, c.serverNice, c.compareJar != null ? c.compareJar : c.jettyJar,
+                        c.jettyJvmFlags, c.compareArgs != null ? c.compareArgs : List.of())));
+            }
             if (c.deflateRun) servers.put("jetty-deflate", startServer(c, "jetty", List.of("--permessage-deflate")));
             for (Agent.Kind kind : c.generators) agents.put(kind, track(Agent.start(kind, c.repo, c.benchJar.toString(), kind.id + "-calls-generator")));
 
