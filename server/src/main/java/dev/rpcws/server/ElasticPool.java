@@ -64,13 +64,39 @@ final class ElasticPool extends ThreadPoolExecutor {
         else next.add(task);
     }
 
+    /**
+     * Runs a read on the selector thread, whose task never returns (decision 0013). What the read hands on with
+     * {@link #executeAfterCurrent} goes to the queue, or with {@code inline} runs on this thread right after it.
+     */
+    void runRead(Runnable read, boolean inline) {
+        ArrayDeque<Runnable> mine = afterCurrent.get();
+        if (!inline) {
+            afterCurrent.set(null);
+            try {
+                read.run();
+            } finally {
+                afterCurrent.set(mine);
+            }
+            return;
+        }
+        if (mine == null) afterCurrent.set(mine = new ArrayDeque<>(4));
+        try {
+            read.run();
+        } finally {
+            runAll(mine);
+        }
+    }
+
     @Override protected void beforeExecute(Thread thread, Runnable task) {
         if (afterCurrent.get() == null) afterCurrent.set(new ArrayDeque<>(4));
     }
 
     /** A task that fails does not keep the ones after it from running: its failure goes where a task's would. */
     @Override protected void afterExecute(Runnable task, Throwable failure) {
-        ArrayDeque<Runnable> next = afterCurrent.get();
+        runAll(afterCurrent.get());
+    }
+
+    private static void runAll(ArrayDeque<Runnable> next) {
         Runnable r;
         while ((r = next.poll()) != null) {
             try {

@@ -114,6 +114,7 @@ public final class RpcServer implements AutoCloseable {
     private ServerConnector adminConnector;
     private ServerConnector tlsConnector;
     private Executor handlerExecutor;
+    private boolean nonBlockingHandlers;
     private HandshakeAuthenticator authenticator;
     private boolean tokenLogsIn;
     private UpgradePolicy upgradePolicy;
@@ -297,6 +298,22 @@ public final class RpcServer implements AutoCloseable {
      */
     public RpcServer handlerExecutor(Executor executor) {
         this.handlerExecutor = executor;
+        return this;
+    }
+
+    /**
+     * Promises that every handler of this server (methods, {@code rpc.login}, on every namespace) returns without
+     * blocking: it computes its result or returns a {@code CompletionStage} that completes later, and never sleeps,
+     * waits for a lock held long, or does blocking I/O. Calls are then answered on the thread that read them, with no
+     * hand-off to another thread (decision 0013); a handler that blocks anyway stalls every connection that thread
+     * reads. Ignored when a {@link #handlerExecutor(Executor)} of the application's runs the handlers. Off by
+     * default. Set before {@link #start()}.
+     *
+     * @param nonBlocking whether every handler returns without blocking
+     * @return this server
+     */
+    public RpcServer nonBlockingHandlers(boolean nonBlocking) {
+        this.nonBlockingHandlers = nonBlocking;
         return this;
     }
 
@@ -488,7 +505,8 @@ public final class RpcServer implements AutoCloseable {
     }
 
     private ServerConnector connector(String name, String host, int port) {
-        ServerConnector c = new ServerConnector(jetty);
+        // WebSocket reads on the selector thread (decision 0013); the admin API is plain HTTP, as Jetty makes it.
+        ServerConnector c = name.equals("ws") ? new SelectorReads(jetty, pool, nonBlockingHandlers && handlerExecutor == pool) : new ServerConnector(jetty);
         c.setName(name);
         c.setHost(host);
         c.setPort(port);

@@ -1,0 +1,69 @@
+package dev.rpcws.server;
+
+import org.eclipse.jetty.io.ManagedSelector;
+import org.eclipse.jetty.io.SocketChannelEndPoint;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Invocable;
+import org.eclipse.jetty.websocket.core.WebSocketConnection;
+
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+
+/**
+ * A connector whose WebSocket connections read on the selector thread (decision 0013). Jetty's WebSocket connection
+ * asks for its reads with a callback of invocation type {@code BLOCKING}, so the selector hands every read to a pool
+ * thread, and that thread's request for the next read wakes the selector again to update its interest set: two
+ * wake-ups per read. A read only fills, parses and hands the message to its frame task, none of which blocks, so
+ * here it says {@code NON_BLOCKING}: Jetty's adaptive strategy then runs it on the selector thread (produce-consume),
+ * where asking for the next read wakes nobody. The frame task (the handlers) still goes to the pool, unless the
+ * server was told that its handlers never block: then it runs right after the read, on the selector thread.
+ * HTTP connections (the upgrade, the admin API) are left as Jetty made them.
+ */
+final class SelectorReads extends ServerConnector {
+    private final ElasticPool pool;
+    private final boolean handlersInline;
+
+    SelectorReads(Server server, ElasticPool pool, boolean handlersInline) {
+        super(server);
+        this.pool = pool;
+        this.handlersInline = handlersInline;
+    }
+
+    @Override protected SocketChannelEndPoint newEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key) {
+        SocketChannelEndPoint endpoint = new Endpoint(channel, selector, key);
+        endpoint.setIdleTimeout(getIdleTimeout());
+        return endpoint;
+    }
+
+    private final class Endpoint extends SocketChannelEndPoint {
+        private Callback jettys;     // the connection's read callback (a WebSocket connection always passes the same)
+        private Callback onSelector; // it, declared non-blocking
+
+        Endpoint(SocketChannel channel, ManagedSelector selector, SelectionKey key) {
+            super(channel, selector, key, SelectorReads.this.getScheduler());
+        }
+
+        @Override public void fillInterested(Callback callback) {
+            super.fillInterested(getConnection() instanceof WebSocketConnection ? onSelector(callback) : callback);
+        }
+
+        @Override public boolean tryFillInterested(Callback callback) {
+            return super.tryFillInterested(getConnection() instanceof WebSocketConnection ? onSelector(callback) : callback);
+        }
+
+        private Callback onSelector(Callback callback) {
+            if (callback != jettys) { // once per connection: fill interest is registered by one thread at a time
+                jettys = callback;
+                Runnable read = callback::succeeded;
+                onSelector = new Callback() {
+                    @Override public void succeeded() { pool.runRead(read, handlersInline); }
+                    @Override public void failed(Throwable x) { callback.failed(x); }
+                    @Override public Invocable.InvocationType getInvocationType() { return Invocable.InvocationType.NON_BLOCKING; }
+                };
+            }
+            return onSelector;
+        }
+    }
+}
