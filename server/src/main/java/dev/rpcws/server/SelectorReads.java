@@ -38,11 +38,28 @@ final class SelectorReads extends ServerConnector {
     }
 
     private final class Endpoint extends SocketChannelEndPoint {
+        private SelectionKey key;
         private Callback jettys;     // the connection's read callback (a WebSocket connection always passes the same)
         private Callback onSelector; // it, declared non-blocking
 
         Endpoint(SocketChannel channel, ManagedSelector selector, SelectionKey key) {
             super(channel, selector, key, SelectorReads.this.getScheduler());
+            this.key = key;
+        }
+
+        @Override public void replaceKey(SelectionKey newKey) {
+            super.replaceKey(newKey);
+            key = newKey;
+        }
+
+        /**
+         * Jetty's selector holds on to the last key it handled until it selects again; a read that closes a connection
+         * no longer wakes it (the reason for this class), so without this its key would keep the closed connection
+         * reachable until some other socket's next event.
+         */
+        @Override public void onClose(Throwable cause) {
+            super.onClose(cause);
+            key.attach(null);
         }
 
         @Override public void fillInterested(Callback callback) {
