@@ -15,6 +15,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -491,22 +493,45 @@ public final class BenchMain {
             this.server = server;
         }
 
+        /**
+         * Opens idle connections up to {@code total}, as evenly over as few holders as fit, all holders at once: under a
+         * short ping interval each holder's one thread answers the pings of what it holds while it opens the rest, so
+         * one holder opening all would slow down as it goes.
+         */
         void holdUpTo(int total) {
+            int processes = (total + c.perProcess - 1) / c.perProcess;
+            while (agents.size() < processes) {
+                agents.add(track(Agent.start(kind, c.repo, c.benchJar.toString(), kind.id + "-idle-holder-" + (agents.size() + 1))));
+                held.add(0);
+                sources.add(nextSource());
+            }
+            int share = (total + processes - 1) / processes;
             int need = total - held.stream().mapToInt(Integer::intValue).sum();
-            while (need > 0) {
-                int i = agents.size() - 1;
-                if (i < 0 || held.get(i) >= c.perProcess) {
-                    agents.add(track(Agent.start(kind, c.repo, c.benchJar.toString(), kind.id + "-idle-holder-" + (agents.size() + 1))));
-                    held.add(0);
-                    sources.add(nextSource());
-                    i++;
-                }
-                int n = Math.min(need, c.perProcess - held.get(i));
+            int[] more = new int[agents.size()];
+            for (int i = 0; i < more.length && need > 0; i++) need -= more[i] = Math.min(need, Math.max(0, share - held.get(i)));
+            for (int i = 0; i < more.length && need > 0; i++) { // holders that hold more than a share already leave the others more
+                int k = Math.min(need, c.perProcess - held.get(i) - more[i]);
+                more[i] += k;
+                need -= k;
+            }
+            List<CompletableFuture<Agent.Opened>> opening = new ArrayList<>();
+            for (int i = 0; i < more.length; i++) {
+                Agent agent = agents.get(i);
                 String source = sources.get(i);
-                Agent.Opened o = agents.get(i).open("idle", server.port, n, source, openTimeout(n));
-                if (o.opened() < n) throw new IllegalStateException(server.name + ": holder " + (i + 1) + " opened only " + o.opened() + " of " + n);
-                held.set(i, held.get(i) + n);
-                need -= n;
+                int n = more[i];
+                opening.add(n == 0 ? CompletableFuture.completedFuture(null)
+                        : CompletableFuture.supplyAsync(() -> agent.open("idle", server.port, n, source, openTimeout(n))));
+            }
+            for (int i = 0; i < more.length; i++) {
+                if (more[i] == 0) continue;
+                Agent.Opened o;
+                try {
+                    o = opening.get(i).join();
+                } catch (CompletionException e) {
+                    throw e.getCause() instanceof RuntimeException r ? r : e;
+                }
+                if (o.opened() < more[i]) throw new IllegalStateException(server.name + ": holder " + (i + 1) + " opened only " + o.opened() + " of " + more[i]);
+                held.set(i, held.get(i) + more[i]);
             }
         }
 
