@@ -604,7 +604,7 @@ public final class BenchMain {
 
     /** Handshakes run 32 at a time; a few thousand per second here. */
     static Duration openTimeout(int connections) {
-        return Duration.ofSeconds(30 + connections / 50);
+        return Duration.ofSeconds(30 + connections / 25);
     }
 
     static void sleep(Duration d) {
