@@ -1,6 +1,5 @@
 package dev.rpcws.features;
 
-import dev.rpcws.testkit.AdminClient;
 import dev.rpcws.testkit.Cluster;
 import dev.rpcws.testkit.LocalCluster;
 import dev.rpcws.testkit.Poll;
@@ -10,7 +9,6 @@ import dev.rpcws.testkit.ServerUnderTest;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,35 +37,12 @@ public final class ClusterServer implements ServerUnderTest {
     /** A node restarting on a loaded 2-core machine, plus HAProxy's two checks a second apart. */
     public static final Duration WAIT = Duration.ofSeconds(30);
 
-    /** A node as the suite sees it: its id, WebSocket and admin ports, and its control where this suite started it. */
-    public static final class Node {
-        private final String id;
-        private final int port;
-        private final AdminClient admin;
-        private final Cluster.Node control;
-
-        private Node(String id, int port, int adminPort, Cluster.Node control) {
-            this.id = id;
-            this.port = port;
-            this.admin = new AdminClient(URI.create("http://127.0.0.1:" + adminPort));
-            this.control = control;
-        }
-
-        public String id() {
-            return id;
-        }
-
-        public AdminClient admin() {
-            return admin;
-        }
-
-        /** Straight to this node, past the load balancer. */
-        public URI wsUri(String pathAndQuery) {
-            return URI.create("ws://127.0.0.1:" + port + (pathAndQuery.startsWith("/") ? "" : "/") + pathAndQuery);
-        }
-
-        public boolean isAlive() {
-            if (control != null) return control.isAlive();
+    /**
+     * A node of a cluster someone else started, known by its ports: the suite asks it (its admin API, its sockets) but
+     * cannot signal it.
+     */
+    private record ExternalNode(String id, int port, int adminPort, String broker) implements Cluster.Node {
+        @Override public boolean isAlive() {
             try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
                 return true;
             } catch (IOException e) {
@@ -75,19 +50,16 @@ public final class ClusterServer implements ServerUnderTest {
             }
         }
 
-        /** To kill, drain, freeze or restart it (a process or a container): only in a cluster this suite started. */
-        public Cluster.Node control() {
-            if (control == null) throw new IllegalStateException("node " + id + " runs elsewhere (" + EXTERNAL + "): the suite cannot signal it");
-            return control;
+        private IllegalStateException elsewhere() {
+            return new IllegalStateException("node " + id + " runs elsewhere (" + EXTERNAL + "): the suite cannot signal it");
         }
 
-        boolean holds(String socketId, String namespace) {
-            try {
-                return isAlive() && admin.connections(namespace).contains(socketId);
-            } catch (IllegalStateException goneMeanwhile) {
-                return false;
-            }
-        }
+        @Override public void kill() { throw elsewhere(); }
+        @Override public void restart() { throw elsewhere(); }
+        @Override public void freeze() { throw elsewhere(); }
+        @Override public void thaw() { throw elsewhere(); }
+        @Override public void drain() { throw elsewhere(); }
+        @Override public Integer waitForExit(Duration timeout) { throw elsewhere(); }
 
         @Override public String toString() {
             return id + " (ws " + port + ")";
@@ -102,9 +74,9 @@ public final class ClusterServer implements ServerUnderTest {
     private final Cluster<?> cluster;
     private final int port;
     private final String redisUri;
-    private final List<Node> nodes;
+    private final List<Cluster.Node> nodes;
 
-    private ClusterServer(Cluster<?> cluster, int port, String redisUri, List<Node> nodes) {
+    private ClusterServer(Cluster<?> cluster, int port, String redisUri, List<? extends Cluster.Node> nodes) {
         this.cluster = cluster;
         this.port = port;
         this.redisUri = redisUri;
@@ -136,19 +108,19 @@ public final class ClusterServer implements ServerUnderTest {
 
     /** Once every node is connected to Redis and has answered calls. */
     static ClusterServer start(Cluster<?> cluster) {
-        List<Node> nodes = cluster.nodes().stream().map(n -> new Node(n.id(), n.port(), n.adminPort(), n)).toList();
-        return ready(new ClusterServer(cluster, cluster.haproxy().port(), cluster.redis().uri(), nodes), WAIT);
+        return ready(new ClusterServer(cluster, cluster.haproxy().port(), cluster.redis().uri(), cluster.nodes()), WAIT);
     }
 
     private static ClusterServer external(String ports) {
         String[] p = ports.split(",");
-        List<Node> nodes = new ArrayList<>();
+        String redis = "redis://127.0.0.1:" + p[1].trim();
+        List<Cluster.Node> nodes = new ArrayList<>();
         for (int i = 2; i < p.length; i++) {
             String[] node = p[i].trim().split(":");
-            nodes.add(new Node(node[0], Integer.parseInt(node[1]), Integer.parseInt(node[2]), null));
+            nodes.add(new ExternalNode(node[0], Integer.parseInt(node[1]), Integer.parseInt(node[2]), redis));
         }
         // Compose starts the suite beside the nodes: they may still be starting.
-        return ready(new ClusterServer(null, Integer.parseInt(p[0].trim()), "redis://127.0.0.1:" + p[1].trim(), nodes), EXTERNAL_START);
+        return ready(new ClusterServer(null, Integer.parseInt(p[0].trim()), redis, nodes), EXTERNAL_START);
     }
 
     private static ClusterServer ready(ClusterServer server, Duration timeout) {
@@ -163,7 +135,7 @@ public final class ClusterServer implements ServerUnderTest {
     }
 
     /** A cold node's first connection and calls go slowly: make them before the first scenario's. */
-    private static void warm(Node node) {
+    private static void warm(Cluster.Node node) {
         try (RawClient c = RawClient.connect(node.wsUri("/?socket_id=warm-up"))) {
             for (int i = 1; i <= 50; i++) { // not id 0: the protocol takes it for a notification
                 c.send("{\"jsonrpc\":\"2.0\",\"method\":\"sum\",\"params\":[" + i + ",1],\"id\":" + i + "}");
@@ -183,7 +155,7 @@ public final class ClusterServer implements ServerUnderTest {
         return cluster;
     }
 
-    public List<Node> nodes() {
+    public List<Cluster.Node> nodes() {
         return nodes;
     }
 
@@ -193,12 +165,12 @@ public final class ClusterServer implements ServerUnderTest {
     }
 
     /** The node holding this connection, waiting for it to appear (a connection is listed once its upgrade is done). */
-    public Node nodeOf(String socketId, String namespace) {
+    public Cluster.Node nodeOf(String socketId, String namespace) {
         return Poll.value("the node holding " + socketId + " in " + namespace, WAIT, () -> find(socketId, namespace).orElse(null));
     }
 
     /** The node holding this connection now, if any. */
-    public Optional<Node> find(String socketId, String namespace) {
+    public Optional<Cluster.Node> find(String socketId, String namespace) {
         return nodes.stream().filter(n -> n.holds(socketId, namespace)).findFirst();
     }
 
@@ -227,7 +199,7 @@ public final class ClusterServer implements ServerUnderTest {
      * node whose admin API does not answer yet is still starting.
      */
     private void awaitBrokers(Duration timeout) {
-        for (Node node : nodes) {
+        for (Cluster.Node node : nodes) {
             Poll.until(node.id() + " connected to Redis", timeout, () -> {
                 try {
                     return node.admin().health().body().path("broker").path("state").asText().equals("up");

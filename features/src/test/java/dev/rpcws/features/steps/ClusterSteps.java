@@ -9,6 +9,7 @@ import dev.rpcws.server.RpcServer;
 import dev.rpcws.server.ServerOptions;
 import dev.rpcws.server.cluster.BrokerAddress;
 import dev.rpcws.server.fixture.CompatFixture;
+import dev.rpcws.testkit.Cluster;
 import dev.rpcws.testkit.Poll;
 import dev.rpcws.testkit.RawClient;
 import dev.rpcws.testkit.Repo;
@@ -46,7 +47,7 @@ public final class ClusterSteps {
     private final Map<String, ScenarioContext.Actor> subscribers = new LinkedHashMap<>();
     private final List<RawClient> raw = new ArrayList<>();
     /** The node this scenario killed or told to stop, and when. */
-    private ClusterServer.Node gone;
+    private Cluster.Node gone;
     private long goneAt;
     private Map<String, Double> lostBefore;
     private RpcServer fourth;
@@ -131,7 +132,7 @@ public final class ClusterSteps {
         gone = context.nodeOf(theClient());
         context.log("the client's node " + gone.id() + " is killed (SIGKILL)");
         goneAt = System.nanoTime();
-        gone.control().kill();
+        gone.kill();
     }
 
     /**
@@ -172,7 +173,7 @@ public final class ClusterSteps {
     @Then("the client is back through the load balancer, on another node")
     public void backOnAnotherNode() {
         resilience.reconnects();
-        ClusterServer.Node now = context.nodeOf(theClient());
+        Cluster.Node now = context.nodeOf(theClient());
         context.log("the client is back, on " + now.id());
         assertThat(now.id()).as("the client's node after " + gone.id() + " went").isNotEqualTo(gone.id());
     }
@@ -182,16 +183,16 @@ public final class ClusterSteps {
     /** Past the load balancer, which does not count them: the drain lasts while they close one after another. */
     @Given("{int} more connections straight to the client's node")
     public void moreConnectionsStraightToTheNode(int count) {
-        ClusterServer.Node node = context.nodeOf(theClient());
+        Cluster.Node node = context.nodeOf(theClient());
         for (int i = 0; i < count; i++) raw.add(RawClient.connect(node.wsUri("/?socket_id=straight-" + i + "-" + System.nanoTime())));
     }
 
     @When("the client's node is told to stop")
     public void clientsNodeDrains() {
         gone = context.nodeOf(theClient());
-        context.draining = gone.control();
+        context.draining = gone;
         context.log("the client's node " + gone.id() + " is told to stop (SIGTERM): it drains");
-        gone.control().drain();
+        gone.drain();
         goneAt = System.nanoTime();
     }
 
@@ -220,7 +221,7 @@ public final class ClusterSteps {
 
     @Then("the load balancer takes the draining node out")
     public void loadBalancerTakesItOut() {
-        cluster().cluster().awaitBalanced(gone.control(), false, ClusterServer.WAIT);
+        cluster().cluster().awaitBalanced(gone, false, ClusterServer.WAIT);
     }
 
     // ---- Redis ----
@@ -228,9 +229,9 @@ public final class ClusterSteps {
     @When("Redis stops, and every node has noticed")
     public void redisStops() {
         lostBefore = new HashMap<>();
-        for (ClusterServer.Node n : cluster().nodes()) lostBefore.put(n.id(), n.admin().metric("rpcws_broker_lost_emits_total"));
+        for (Cluster.Node n : cluster().nodes()) lostBefore.put(n.id(), n.admin().metric("rpcws_broker_lost_emits_total"));
         cluster().cluster().redis().kill();
-        for (ClusterServer.Node n : cluster().nodes()) {
+        for (Cluster.Node n : cluster().nodes()) {
             Poll.until(n.id() + " broker down", ClusterServer.WAIT,
                     () -> n.admin().health().body().path("broker").path("state").asText().equals("down"));
         }
@@ -238,7 +239,7 @@ public final class ClusterSteps {
 
     @Then("the emitting node counts that emit as lost")
     public void emitCountedLost() {
-        ClusterServer.Node emitter = context.emitter;
+        Cluster.Node emitter = context.emitter;
         assertThat(emitter.admin().metric("rpcws_broker_lost_emits_total") - lostBefore.get(emitter.id()))
                 .as(emitter.id() + "'s rpcws_broker_lost_emits_total since Redis stopped").isEqualTo(1.0);
     }
@@ -262,7 +263,7 @@ public final class ClusterSteps {
 
     @Then("every node reports in its health that another node serves other registrations")
     public void everyNodeReportsTheMismatch() {
-        for (ClusterServer.Node n : cluster().nodes()) {
+        for (Cluster.Node n : cluster().nodes()) {
             Poll.until(n.id() + " reporting n4's other registrations", ClusterServer.WAIT, () -> {
                 JsonNode broker = n.admin().health().body().path("broker");
                 return broker.path("mismatch").asBoolean() && broker.path("peers").has("n4");
@@ -272,7 +273,7 @@ public final class ClusterSteps {
 
     @Then("every node still answers its health check with {int}")
     public void everyNodeAnswers(int status) {
-        for (ClusterServer.Node n : cluster().nodes()) assertThat(n.admin().health().status()).as(n.id() + " /health").isEqualTo(status);
+        for (Cluster.Node n : cluster().nodes()) assertThat(n.admin().health().status()).as(n.id() + " /health").isEqualTo(status);
     }
 
     @When("the fourth node leaves the cluster")
@@ -283,7 +284,7 @@ public final class ClusterSteps {
 
     @Then("no node reports other registrations any more")
     public void noMismatch() {
-        for (ClusterServer.Node n : cluster().nodes()) {
+        for (Cluster.Node n : cluster().nodes()) {
             Poll.until(n.id() + " no longer reporting a mismatch", ClusterServer.WAIT,
                     () -> !n.admin().health().body().path("broker").path("mismatch").asBoolean());
         }

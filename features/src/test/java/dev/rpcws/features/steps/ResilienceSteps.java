@@ -55,7 +55,7 @@ public final class ResilienceSteps {
 
     /** In the cluster row: the client's node, to freeze and thaw. */
     private Cluster.Node clientNode() {
-        return context.nodeOf(context.actor("the client")).control();
+        return context.nodeOf(context.actor("the client"));
     }
 
     private AdminClient clientServerAdmin() {

@@ -54,7 +54,7 @@ public final class ScenarioContext {
     /** Cucumber's view of the running scenario: what the harness says about it goes to its report. */
     Scenario scenario;
     /** In the cluster row: the node this scenario emits from, chosen at its first emit. */
-    ClusterServer.Node emitter;
+    Cluster.Node emitter;
     /** In the cluster row: a node this scenario froze, or told to drain; thawed, or awaited, after it. */
     Cluster.Node frozen;
     Cluster.Node draining;
@@ -81,7 +81,7 @@ public final class ScenarioContext {
     }
 
     /** In the cluster row: the node holding the actor's connection now (it changes when the client fails over). */
-    ClusterServer.Node nodeOf(Actor actor) {
+    Cluster.Node nodeOf(Actor actor) {
         return Interop.cluster().nodeOf(actor.socketId, actor.namespace);
     }
 
@@ -101,7 +101,7 @@ public final class ScenarioContext {
         return emitter.admin();
     }
 
-    void emitFrom(ClusterServer.Node node) {
+    void emitFrom(Cluster.Node node) {
         emitter = node;
         log("the server emits from " + node.id() + "; the clients are on " + placement());
     }
@@ -110,17 +110,17 @@ public final class ScenarioContext {
      * The node with the fewest of this scenario's connections among those serving (running, not draining), those
      * connected to Redis first (during an outage, none is).
      */
-    ClusterServer.Node leastUsedNode() {
+    Cluster.Node leastUsedNode() {
         Map<String, Long> used = connectedActors().stream().collect(Collectors.groupingBy(a -> nodeOf(a).id(), Collectors.counting()));
-        Map<ClusterServer.Node, Boolean> brokerUp = new LinkedHashMap<>();
-        for (ClusterServer.Node n : Interop.cluster().nodes()) {
+        Map<Cluster.Node, Boolean> brokerUp = new LinkedHashMap<>();
+        for (Cluster.Node n : Interop.cluster().nodes()) {
             if (!n.isAlive()) continue;
             AdminClient.Health h = n.admin().health();
             if (h.status() == 200) brokerUp.put(n, h.body().path("broker").path("state").asText().equals("up"));
         }
         return brokerUp.keySet().stream()
-                .min(Comparator.comparing((ClusterServer.Node n) -> !brokerUp.get(n))
-                        .thenComparingLong(n -> used.getOrDefault(n.id(), 0L)).thenComparing(ClusterServer.Node::id))
+                .min(Comparator.comparing((Cluster.Node n) -> !brokerUp.get(n))
+                        .thenComparingLong(n -> used.getOrDefault(n.id(), 0L)).thenComparing(Cluster.Node::id))
                 .orElseThrow(() -> new IllegalStateException("no node of the cluster is serving"));
     }
 
