@@ -13,6 +13,7 @@ import dev.rpcws.server.connection.RpcConnection;
 import dev.rpcws.server.events.Emission;
 import dev.rpcws.server.events.Registrations;
 import dev.rpcws.server.events.Subscriber;
+import dev.rpcws.server.events.Subscribers;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -126,8 +127,8 @@ public final class Namespace {
         return methodOrder.size() == 1 && eventOrder.isEmpty();
     }
 
-    /** The subscribers of a declared event (live), or null. */
-    Set<Subscriber> subscribers(String event) {
+    /** The subscribers of a declared event, or null. */
+    Subscribers subscribers(String event) {
         EventEntry e = events.get(event);
         return e == null ? null : e.subscribers;
     }
@@ -214,7 +215,7 @@ public final class Namespace {
     }
 
     private static final class EventEntry implements Peer.Event, Registration {
-        private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
+        private final Subscribers subscribers = new Subscribers();
         private volatile boolean isProtected;
 
         @Override public boolean isProtected() { return isProtected; }

@@ -16,6 +16,7 @@ import dev.rpcws.server.events.EventDelivery;
 import dev.rpcws.server.events.LocalDelivery;
 import dev.rpcws.server.events.Registrations;
 import dev.rpcws.server.events.Subscriber;
+import dev.rpcws.server.events.Subscribers;
 import dev.rpcws.server.limits.Limits;
 import dev.rpcws.server.security.AdminAuth;
 import dev.rpcws.server.security.HandshakeAuthenticator;
@@ -490,15 +491,15 @@ public final class RpcServer implements AutoCloseable {
     }
 
     /** Who an emission reaches on this node: for {@link LocalDelivery}. */
-    private List<Set<Subscriber>> subscribers(Emission emission) {
+    private List<Subscribers> subscribers(Emission emission) {
         if (!emission.everyNamespace()) {
             Namespace ns = namespaces.get(emission.namespace());
-            Set<Subscriber> subscribers = ns == null ? null : ns.subscribers(emission.event());
+            Subscribers subscribers = ns == null ? null : ns.subscribers(emission.event());
             return subscribers == null ? List.of() : List.of(subscribers);
         }
-        List<Set<Subscriber>> all = new ArrayList<>();
+        List<Subscribers> all = new ArrayList<>();
         for (Namespace ns : namespaces.values()) {
-            Set<Subscriber> subscribers = ns.subscribers(emission.event());
+            Subscribers subscribers = ns.subscribers(emission.event());
             if (subscribers != null) all.add(subscribers);
         }
         return all;

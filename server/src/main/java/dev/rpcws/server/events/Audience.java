@@ -1,16 +1,15 @@
 package dev.rpcws.server.events;
 
-import java.util.Collection;
 import java.util.List;
 
 /** Who subscribes to what on this node: the server's namespaces answer it for {@link LocalDelivery}. */
 public interface Audience {
     /**
      * The subscribers an emission reaches here, one collection per namespace: the emission's namespace, or every
-     * namespace that declares its event. Live collections; empty when nobody here listens.
+     * namespace that declares its event; empty when nobody here listens.
      *
      * @param emission what is emitted, and where
      * @return its subscribers on this node, per namespace
      */
-    List<? extends Collection<? extends Subscriber>> subscribers(Emission emission);
+    List<Subscribers> subscribers(Emission emission);
 }

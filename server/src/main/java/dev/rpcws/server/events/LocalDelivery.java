@@ -5,7 +5,7 @@ import dev.rpcws.protocol.Json;
 import io.micrometer.core.instrument.Timer;
 
 import java.util.ArrayList;
-import java.util.Collection;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -63,10 +63,10 @@ public final class LocalDelivery implements EventDelivery {
         return sent;
     }
 
-    private static Subscriber[] snapshot(List<? extends Collection<? extends Subscriber>> groups) {
-        if (groups.size() == 1) return groups.get(0).toArray(NONE);
+    private static Subscriber[] snapshot(List<Subscribers> groups) {
+        if (groups.size() == 1) return groups.get(0).snapshot();
         List<Subscriber> all = new ArrayList<>();
-        for (Collection<? extends Subscriber> g : groups) all.addAll(g);
+        for (Subscribers g : groups) all.addAll(Arrays.asList(g.snapshot()));
         return all.toArray(NONE);
     }
 
