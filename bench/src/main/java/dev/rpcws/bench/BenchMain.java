@@ -49,6 +49,7 @@ public final class BenchMain {
         List<String> compareArgs;
         String compareName = "jetty-b";
         List<String> callServers = SERVERS;
+        List<String> fanOutServers = SERVERS;
         Path benchJar;
         List<Agent.Kind> generators = List.of(Agent.Kind.NIO, Agent.Kind.WS);
         Set<String> parts = new LinkedHashSet<>(PARTS);
@@ -98,12 +99,8 @@ public final class BenchMain {
                     case "--compare-jar" -> c.compareJar = Path.of(args[++i]).toAbsolutePath();
                     case "--compare-name" -> c.compareName = args[++i];
                     case "--compare-args" -> c.compareArgs = List.of(args[++i].trim().split("\\s+"));
-                    case "--call-servers" -> {
-                        c.callServers = List.of(args[++i].split(","));
-                        for (String s : c.callServers) {
-                            if (!SERVERS.contains(s)) throw new IllegalArgumentException("--call-servers " + String.join(",", SERVERS) + " (any of them)");
-                        }
-                    }
+                    case "--call-servers" -> c.callServers = servers("--call-servers", args[++i]);
+                    case "--fan-out-servers" -> c.fanOutServers = servers("--fan-out-servers", args[++i]);
                     case "--bench-jar" -> c.benchJar = Path.of(args[++i]).toAbsolutePath();
                     case "--jetty-jvm-flags" -> c.jettyJvmFlags = List.of(args[++i].trim().split("\\s+"));
                     case "--generator" -> {
@@ -171,6 +168,14 @@ public final class BenchMain {
             return c;
         }
 
+        private static List<String> servers(String option, String list) {
+            List<String> names = List.of(list.split(","));
+            for (String s : names) {
+                if (!SERVERS.contains(s)) throw new IllegalArgumentException(option + " " + String.join(",", SERVERS) + " (any of them)");
+            }
+            return names;
+        }
+
         private static int[] ints(String list) {
             return Arrays.stream(list.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
         }
@@ -215,7 +220,7 @@ public final class BenchMain {
 
         if (config.parts.contains("calls")) calls(config, results);
         if (config.parts.contains("fan-out")) {
-            for (Agent.Kind kind : config.generators) for (String server : SERVERS) fanOut(config, results, kind, server);
+            for (Agent.Kind kind : config.generators) for (String server : config.fanOutServers) fanOut(config, results, kind, server);
         }
         if (config.parts.contains("idle")) {
             for (Agent.Kind kind : config.generators) {
