@@ -155,6 +155,12 @@ public final class BenchMain {
                 }
             }
             if (c.jettyJvmFlags.size() == 1 && c.jettyJvmFlags.get(0).isEmpty()) c.jettyJvmFlags = List.of();
+            if (c.profile) {
+                // JFR's samples name the code that ran, not the nearest safepoint's debug info (without it, the
+                // unlocks of uncontended locks showed as LockSupport.unpark)
+                c.jettyJvmFlags = new ArrayList<>(c.jettyJvmFlags);
+                c.jettyJvmFlags.addAll(List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:+DebugNonSafepoints"));
+            }
             if (c.out == null) c.out = c.repo.resolve(c.quick ? "bench/results/quick/quick.md" : "bench/results/latest.md");
             if (c.jettyJar == null) c.jettyJar = c.repo.resolve("server/target/rpcws-server.jar");
             if (c.benchJar == null) c.benchJar = c.repo.resolve("bench/target/rpcws-bench.jar");
