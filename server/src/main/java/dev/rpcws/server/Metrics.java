@@ -170,7 +170,6 @@ public final class Metrics implements AutoCloseable {
     }
 
     void frameReceived() { frames.increment(); }
-    void eventDelivered() { events.increment(); }
     void pingSent() { pings.increment(); }
     void pongReceived() { pongs.increment(); }
     void upgradeRefused(UpgradePolicy.Refusal why) { refusals.get(why).increment(); }
@@ -188,6 +187,11 @@ public final class Metrics implements AutoCloseable {
                     .tag("code", Integer.toString(c)).description("Error responses sent, by JSON-RPC code (0: a bare error value).")
                     .register(registry)).increment();
         } else calls.increment();
+    }
+
+    /** Event notifications sent, counted once per emit: for {@code LocalDelivery}. */
+    Counter eventsDelivered() {
+        return events;
     }
 
     /** The time from an emit until its frame was queued for the last subscriber on this node: for {@code LocalDelivery}. */

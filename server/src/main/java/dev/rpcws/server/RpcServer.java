@@ -176,7 +176,7 @@ public final class RpcServer implements AutoCloseable {
         jettyPool.setName("rpcws");
         this.jetty = new Server(jettyPool);
         this.handlerExecutor = pool;
-        this.localDelivery = new LocalDelivery(this::subscribers, task -> handlerExecutor.execute(task), metrics.eventDelivery());
+        this.localDelivery = new LocalDelivery(this::subscribers, task -> handlerExecutor.execute(task), metrics.eventDelivery(), metrics.eventsDelivered());
         this.delivery = localDelivery;
         of(ROOT);
     }
@@ -590,7 +590,6 @@ public final class RpcServer implements AutoCloseable {
 
         @Override public void frameReceived() { metrics.frameReceived(); }
         @Override public void replied(JsonNode reply) { metrics.replied(reply); }
-        @Override public void eventDelivered() { metrics.eventDelivered(); }
         @Override public void pingSent() { metrics.pingSent(); }
         @Override public void pongReceived() { metrics.pongReceived(); }
         @Override public void evicted(String reason) { metrics.evicted(reason); }

@@ -39,8 +39,6 @@ public interface ConnectionHost {
     /** A reply went out: one response, or a batch of them. */
     void replied(JsonNode reply);
 
-    void eventDelivered();
-
     void pingSent();
 
     void pongReceived();

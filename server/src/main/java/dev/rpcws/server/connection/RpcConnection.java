@@ -234,9 +234,7 @@ public final class RpcConnection implements FrameHandler, Peer, Subscriber {
 
     /** Sends an event's text frame, encoded once for all its subscribers (UTF-8 JSON, never modified). */
     @Override public boolean sendEvent(byte[] frame) {
-        if (!send(frame, false)) return false;
-        host.eventDelivered();
-        return true;
+        return send(frame, false);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.rpcws.server.events;
 
 import dev.rpcws.protocol.Frames;
 import dev.rpcws.protocol.Json;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 
 import java.util.ArrayList;
@@ -26,6 +27,7 @@ public final class LocalDelivery implements EventDelivery {
     private final Audience audience;
     private final Executor executor;
     private final Timer delivery;
+    private final Counter delivered;
 
     /**
      * A delivery to this node's subscribers.
@@ -33,11 +35,13 @@ public final class LocalDelivery implements EventDelivery {
      * @param audience who subscribes to what here
      * @param executor runs the shares of a large fan-out beyond the emitting thread's own
      * @param delivery records, per emission that reaches anyone here, the time until every subscriber's frame was queued
+     * @param delivered counts the notifications sent (once per emission, not per subscriber: the shares do not share a counter)
      */
-    public LocalDelivery(Audience audience, Executor executor, Timer delivery) {
+    public LocalDelivery(Audience audience, Executor executor, Timer delivery, Counter delivered) {
         this.audience = audience;
         this.executor = executor;
         this.delivery = delivery;
+        this.delivered = delivered;
     }
 
     @Override public int emit(Emission emission) {
@@ -59,6 +63,7 @@ public final class LocalDelivery implements EventDelivery {
         }
         int sent = send(to, 0, Math.min(size, to.length), frame);
         for (CompletableFuture<Integer> share : others) sent += share.join();
+        delivered.increment(sent);
         delivery.record(System.nanoTime() - emitted, TimeUnit.NANOSECONDS);
         return sent;
     }
