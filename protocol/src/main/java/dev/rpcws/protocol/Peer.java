@@ -60,6 +60,11 @@ public interface Peer extends CallContext {
 
         /** {@return whether only logged-in connections may call it} */
         boolean isProtected();
+
+        /** {@return whether its handler may block, so that it must not run on an I/O thread (the default)} */
+        default boolean mayBlock() {
+            return true;
+        }
     }
 
     /** A declared event as the rules see it. */

@@ -40,13 +40,36 @@ public final class RequestProcessor {
      * @return the reply frame once every handler finished; {@code null} when the reference sends none. Never fails.
      */
     public CompletableFuture<JsonNode> process(String frame, Peer peer) {
-        JsonNode message;
+        return process(read(frame, peer), peer);
+    }
+
+    /**
+     * Parses a frame and finds out whether processing it may block (see {@link Incoming}); nothing runs yet.
+     *
+     * @param frame the frame's text
+     * @param peer the connection it arrived on, whose namespace has the methods it calls
+     * @return the frame as read
+     */
+    public Incoming read(String frame, Peer peer) {
+        JsonNode tree;
         try {
-            message = Json.parse(frame);
+            tree = Json.parse(frame);
         } catch (Json.JsonSyntaxException e) {
-            return reply(Frames.error(RpcErrors.parseError(e.getMessage()), null));
+            return new Incoming(null, e.getMessage(), false);
         }
-        return process(message, peer);
+        return new Incoming(tree, null, mayBlock(tree, peer));
+    }
+
+    /**
+     * Processes a frame read by {@link #read}.
+     *
+     * @param frame the frame as read
+     * @param peer the connection it arrived on
+     * @return the reply frame once every handler finished; {@code null} when the reference sends none. Never fails.
+     */
+    public CompletableFuture<JsonNode> process(Incoming frame, Peer peer) {
+        if (frame.tree() == null) return reply(Frames.error(RpcErrors.parseError(frame.syntaxError()), null));
+        return process(frame.tree(), peer);
     }
 
     /**
@@ -84,6 +107,29 @@ public final class RequestProcessor {
             if (reply != null) replies.add(reply);
         }
         done.complete(replies.isEmpty() ? null : replies);
+    }
+
+    /**
+     * Whether a frame may call a handler that blocks: a method registered in the peer's namespace and not
+     * declared non-blocking. What is answered without a handler (errors, {@code rpc.on}, {@code rpc.off}) never
+     * blocks. Checking protection is left to processing: a call refused there blocks nothing either.
+     */
+    private boolean mayBlock(JsonNode frame, Peer peer) {
+        if (!frame.isArray()) return callsBlockingHandler(frame, peer);
+        if (frame.size() > maxBatch) return false; // refused whole
+        for (JsonNode element : frame) {
+            if (callsBlockingHandler(element, peer)) return true;
+        }
+        return false;
+    }
+
+    private static boolean callsBlockingHandler(JsonNode m, Peer peer) {
+        JsonNode method = m.get("method");
+        if (method == null || !method.isTextual()) return false;
+        String name = method.textValue();
+        if (name.equals(Wire.SUBSCRIBE) || name.equals(Wire.UNSUBSCRIBE)) return false;
+        Peer.Method target = peer.method(name);
+        return target != null && target.mayBlock();
     }
 
     private CompletableFuture<JsonNode> processOne(JsonNode m, Peer peer) {

@@ -120,6 +120,7 @@ final class InMemoryServer implements CompatFixture.Target {
     static final class Registered implements Peer.Method {
         private final MethodHandler handler;
         private volatile boolean isProtected;
+        private volatile boolean nonBlocking;
 
         Registered(MethodHandler handler) {
             this.handler = handler;
@@ -130,8 +131,14 @@ final class InMemoryServer implements CompatFixture.Target {
             return this;
         }
 
+        Registered nonBlocking() {
+            nonBlocking = true;
+            return this;
+        }
+
         @Override public MethodHandler handler() { return handler; }
         @Override public boolean isProtected() { return isProtected; }
+        @Override public boolean mayBlock() { return !nonBlocking; }
     }
 
     static final class Declared implements Peer.Event {

@@ -139,6 +139,27 @@ class ProcessorPropertiesTest {
         }
     }
 
+    /**
+     * A frame read as non-blocking runs no handler that may block: what a server answers on its I/O thread because
+     * {@link RequestProcessor#read} said so never blocks that thread.
+     */
+    @Property(tries = 300)
+    void aFrameReadAsNonBlockingRunsNoHandlerThatMayBlock(@ForAll("apis") Api api, @ForAll("sessions") List<Step> session) throws Exception {
+        InMemoryServer server = new InMemoryServer();
+        Set<String> mayBlockRan = ConcurrentHashMap.newKeySet();
+        api.install(server, ConcurrentHashMap.newKeySet(), mayBlockRan);
+        List<InMemoryServer.Connection> peers = new ArrayList<>();
+        for (String ns : NAMESPACES) peers.add(server.connect(ns, null));
+        RequestProcessor processor = new RequestProcessor();
+        for (Step step : session) {
+            InMemoryServer.Connection peer = peers.get(step.connection());
+            Incoming read = processor.read(step.frame(), peer);
+            mayBlockRan.clear();
+            processor.process(read, peer).get(10, TimeUnit.SECONDS);
+            if (!read.mayBlock()) assertThat(mayBlockRan).as("handlers that may block, run by %s", step).isEmpty();
+        }
+    }
+
     // ---- running a session ----
 
     record Step(int connection, String frame) {
@@ -161,7 +182,7 @@ class ProcessorPropertiesTest {
     private static Run run(Api api, List<Step> session) {
         InMemoryServer server = new InMemoryServer();
         Set<String> reachedBeforeLogin = ConcurrentHashMap.newKeySet();
-        api.install(server, reachedBeforeLogin);
+        api.install(server, reachedBeforeLogin, ConcurrentHashMap.newKeySet());
         List<InMemoryServer.Connection> peers = new ArrayList<>();
         for (String ns : NAMESPACES) peers.add(server.connect(ns, null));
         List<Observation> observations = new ArrayList<>();
@@ -273,28 +294,32 @@ class ProcessorPropertiesTest {
         @Override public boolean returnsTrue(JsonNode params) { return now.returnsTrue(params); }
     }
 
-    record Method(Behaviour behaviour, boolean isProtected) {}
+    record Method(Behaviour behaviour, boolean isProtected, boolean nonBlocking) {}
 
     /** Methods of {@code /} and {@code /other} (the same, without a login handler there); {@code login} may be absent. */
     record Api(Map<String, Method> methods, Method login) {
-        void install(InMemoryServer server, Set<String> reachedBeforeLogin) {
+        void install(InMemoryServer server, Set<String> reachedBeforeLogin, Set<String> mayBlockRan) {
             for (String ns : Set.copyOf(NAMESPACES)) {
                 Map<String, Method> all = new LinkedHashMap<>(methods);
                 if (ns.equals("/") && login != null) all.put("rpc.login", login);
-                all.forEach((name, m) -> server.method(ns, name, (params, ctx) -> {
-                    if (m.isProtected() && !ctx.loggedIn()) reachedBeforeLogin.add(name);
-                    return m.behaviour().run(params);
-                }, m.isProtected()));
+                all.forEach((name, m) -> {
+                    server.method(ns, name, (params, ctx) -> {
+                        if (m.isProtected() && !ctx.loggedIn()) reachedBeforeLogin.add(name);
+                        if (!m.nonBlocking()) mayBlockRan.add(name);
+                        return m.behaviour().run(params);
+                    }, m.isProtected());
+                    if (m.nonBlocking()) server.of(ns).methods.get(name).nonBlocking();
+                });
                 EVENTS.forEach((event, isProtected) -> server.event(ns, event, isProtected));
             }
         }
     }
 
     @Provide Arbitrary<Api> apis() {
-        Arbitrary<Method> method = Combinators.combine(behaviours(), Arbitraries.of(false, false, true)).as(Method::new);
+        Arbitrary<Method> method = Combinators.combine(behaviours(), Arbitraries.of(false, false, true), Arbitraries.of(false, true)).as(Method::new);
         Arbitrary<Map<String, Method>> methods = Arbitraries.maps(Arbitraries.of(METHODS), method).ofMaxSize(METHODS.size());
         Arbitrary<Method> login = Arbitraries.frequencyOf(
-                Tuple.of(8, Combinators.combine(behaviours(), Arbitraries.of(false, false, false, true)).as(Method::new)),
+                Tuple.of(8, Combinators.combine(behaviours(), Arbitraries.of(false, false, false, true), Arbitraries.of(false, true)).as(Method::new)),
                 Tuple.of(1, Arbitraries.just(null)));
         return Combinators.combine(methods, login).as(Api::new);
     }

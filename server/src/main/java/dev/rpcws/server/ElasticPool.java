@@ -65,25 +65,34 @@ final class ElasticPool extends ThreadPoolExecutor {
     }
 
     /**
-     * Runs a read on the selector thread, whose task never returns (decision 0013). What the read hands on with
-     * {@link #executeAfterCurrent} goes to the queue, or with {@code inline} runs on this thread right after it.
+     * Runs {@code task} as {@link #executeAfterCurrent} does, except on a selector thread, where it is queued: a
+     * task that may block must never hold a selector.
      */
-    void runRead(Runnable read, boolean inline) {
+    void executeOffSelector(Runnable task) {
+        if (afterCurrent.get() instanceof AfterRead) execute(task);
+        else executeAfterCurrent(task);
+    }
+
+    /**
+     * Runs a read on the selector thread, whose task never returns (decision 0013). What the read hands on with
+     * {@link #executeAfterCurrent} runs on this thread right after it.
+     */
+    void runRead(Runnable read) {
         ArrayDeque<Runnable> mine = afterCurrent.get();
-        if (!inline) {
-            afterCurrent.set(null);
-            try {
-                read.run();
-            } finally {
-                afterCurrent.set(mine);
-            }
-            return;
-        }
-        if (mine == null) afterCurrent.set(mine = new ArrayDeque<>(4));
+        // Once per selector thread: marks it, for executeOffSelector. Jetty never moves the selecting role to another
+        // thread here (it would need a reserved thread, and the pool has none), so the mark stays true.
+        if (!(mine instanceof AfterRead)) afterCurrent.set(mine = new AfterRead());
         try {
             read.run();
         } finally {
             runAll(mine);
+        }
+    }
+
+    /** The tasks a selector thread runs after its current read. */
+    private static final class AfterRead extends ArrayDeque<Runnable> {
+        AfterRead() {
+            super(4);
         }
     }
 

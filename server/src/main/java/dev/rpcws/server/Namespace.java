@@ -44,7 +44,7 @@ public final class Namespace {
         this.name = name;
         this.server = server;
         // Built in, in every namespace (also those a client creates by connecting): untimed, so no client creates series.
-        add(Wire.LIST_METHODS, (params, ctx) -> jsKeyOrder(methodOrder));
+        add(Wire.LIST_METHODS, (params, ctx) -> jsKeyOrder(methodOrder)).nonBlocking();
     }
 
     /** {@return its URL path} */
@@ -57,9 +57,9 @@ public final class Namespace {
      *
      * @param method its name
      * @param handler its code
-     * @return the registration, to protect it
+     * @return the registration, to protect it or declare it non-blocking
      */
-    public Registration register(String method, MethodHandler handler) {
+    public MethodRegistration register(String method, MethodHandler handler) {
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(handler, "handler");
         return add(method, server.metrics().timed(name, method, handler));
@@ -200,9 +200,10 @@ public final class Namespace {
         }
     }
 
-    private static final class MethodEntry implements Peer.Method, Registration {
+    private static final class MethodEntry implements Peer.Method, MethodRegistration {
         private final MethodHandler handler;
         private volatile boolean isProtected;
+        private volatile boolean nonBlocking;
 
         MethodEntry(MethodHandler handler) {
             this.handler = handler;
@@ -210,8 +211,11 @@ public final class Namespace {
 
         @Override public MethodHandler handler() { return handler; }
         @Override public boolean isProtected() { return isProtected; }
-        @Override public Registration protect() { isProtected = true; return this; }
-        @Override public Registration unprotect() { isProtected = false; return this; }
+        @Override public MethodRegistration protect() { isProtected = true; return this; }
+        @Override public MethodRegistration unprotect() { isProtected = false; return this; }
+        @Override public MethodRegistration nonBlocking() { nonBlocking = true; return this; }
+        @Override public boolean isNonBlocking() { return nonBlocking; }
+        @Override public boolean mayBlock() { return !nonBlocking; }
     }
 
     private static final class EventEntry implements Peer.Event, Registration {

@@ -3,6 +3,7 @@ package dev.rpcws.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rpcws.protocol.EventParams;
 import dev.rpcws.protocol.MethodHandler;
+import dev.rpcws.protocol.Incoming;
 import dev.rpcws.protocol.Peer;
 import dev.rpcws.protocol.RequestProcessor;
 import dev.rpcws.protocol.Wire;
@@ -98,8 +99,10 @@ public final class RpcServer implements AutoCloseable {
     private static final int MAX_THREADS = 200;
 
     private final ServerOptions options;
-    /** The protocol core, as connections reach it (see the package-private constructor). */
-    private final BiFunction<String, Peer, CompletableFuture<JsonNode>> core;
+    /** The protocol's rules: connections read frames with it... */
+    private final RequestProcessor processor;
+    /** ...and process them through this (it, unless the package-private constructor wrapped it). */
+    private final BiFunction<Incoming, Peer, CompletableFuture<JsonNode>> core;
     private final Metrics metrics;
     private final Map<String, Namespace> namespaces = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler;
@@ -115,7 +118,6 @@ public final class RpcServer implements AutoCloseable {
     private ServerConnector adminConnector;
     private ServerConnector tlsConnector;
     private Executor handlerExecutor;
-    private boolean nonBlockingHandlers;
     private HandshakeAuthenticator authenticator;
     private boolean tokenLogsIn;
     private UpgradePolicy upgradePolicy;
@@ -146,14 +148,15 @@ public final class RpcServer implements AutoCloseable {
      * applied to it, so a test can put a defect back around the core and prove that its checks find it
      * (the differential fuzzer's AuthBypassMutationTest reintroduces an authentication bypass this way).
      */
-    RpcServer(ServerOptions options, UnaryOperator<BiFunction<String, Peer, CompletableFuture<JsonNode>>> wrapCore) {
+    RpcServer(ServerOptions options, UnaryOperator<BiFunction<Incoming, Peer, CompletableFuture<JsonNode>>> wrapCore) {
         this(options, new Metrics(), wrapCore);
     }
 
-    private RpcServer(ServerOptions options, Metrics metrics, UnaryOperator<BiFunction<String, Peer, CompletableFuture<JsonNode>>> wrapCore) {
+    private RpcServer(ServerOptions options, Metrics metrics, UnaryOperator<BiFunction<Incoming, Peer, CompletableFuture<JsonNode>>> wrapCore) {
         this.options = options;
         this.metrics = metrics;
-        this.core = wrapCore.apply(new RequestProcessor(options.maxBatch())::process);
+        this.processor = new RequestProcessor(options.maxBatch());
+        this.core = wrapCore.apply(processor::process);
         metrics.node(options.nodeId(), () -> draining);
         this.host = new Host();
         ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, r -> {
@@ -188,9 +191,9 @@ public final class RpcServer implements AutoCloseable {
      *
      * @param method its name
      * @param handler its code
-     * @return the registration, to protect it
+     * @return the registration, to protect it or declare it non-blocking
      */
-    public Registration register(String method, MethodHandler handler) {
+    public MethodRegistration register(String method, MethodHandler handler) {
         return of(ROOT).register(method, handler);
     }
 
@@ -210,7 +213,7 @@ public final class RpcServer implements AutoCloseable {
      * @param login the handler; it gets the login's params
      * @return its registration
      */
-    public Registration setAuth(MethodHandler login) {
+    public MethodRegistration setAuth(MethodHandler login) {
         return of(ROOT).register(Wire.LOGIN, login);
     }
 
@@ -292,29 +295,14 @@ public final class RpcServer implements AutoCloseable {
 
     /**
      * Runs method handlers; the default is the server's own pool, which Jetty's I/O shares and which grows while
-     * handlers block. Set before {@link #start()}.
+     * handlers block. An executor of the application's runs every handler, declared non-blocking or not. Set
+     * before {@link #start()}.
      *
      * @param executor where handlers run
      * @return this server
      */
     public RpcServer handlerExecutor(Executor executor) {
         this.handlerExecutor = executor;
-        return this;
-    }
-
-    /**
-     * Promises that every handler of this server (methods, {@code rpc.login}, on every namespace) returns without
-     * blocking: it computes its result or returns a {@code CompletionStage} that completes later, and never sleeps,
-     * waits for a lock held long, or does blocking I/O. Calls are then answered on the thread that read them, with no
-     * hand-off to another thread (decision 0013); a handler that blocks anyway stalls every connection that thread
-     * reads. Ignored when a {@link #handlerExecutor(Executor)} of the application's runs the handlers. Off by
-     * default. Set before {@link #start()}.
-     *
-     * @param nonBlocking whether every handler returns without blocking
-     * @return this server
-     */
-    public RpcServer nonBlockingHandlers(boolean nonBlocking) {
-        this.nonBlockingHandlers = nonBlocking;
         return this;
     }
 
@@ -507,7 +495,7 @@ public final class RpcServer implements AutoCloseable {
 
     private ServerConnector connector(String name, String host, int port) {
         // WebSocket reads on the selector thread (decision 0013); the admin API is plain HTTP, as Jetty makes it.
-        ServerConnector c = name.equals("ws") ? new SelectorReads(jetty, pool, nonBlockingHandlers && handlerExecutor == pool) : new ServerConnector(jetty);
+        ServerConnector c = name.equals("ws") ? new SelectorReads(jetty, pool) : new ServerConnector(jetty);
         c.setName(name);
         c.setHost(host);
         c.setPort(port);
@@ -572,11 +560,15 @@ public final class RpcServer implements AutoCloseable {
         private final Limits limits = new Limits(options.maxInFlight(), options.maxQueuedBytes(), options.maxFailedLogins(),
                 options.pingInterval(), options.pongTimeout());
 
-        /** The server's own pool runs a frame task on the thread that read its messages, once that read returns. */
+        /** The server's own pool runs a frame task on the thread that read its messages, once that read returns... */
         private final Executor afterRead = task -> pool.executeAfterCurrent(task);
+        /** ...and one that may block the same way, unless that thread is a selector (decision 0014). */
+        private final Executor offSelector = task -> pool.executeOffSelector(task);
 
-        @Override public CompletableFuture<JsonNode> process(String message, Peer peer) { return core.apply(message, peer); }
-        @Override public Executor handlerExecutor() { return handlerExecutor == pool ? afterRead : handlerExecutor; }
+        @Override public Incoming read(String message, Peer peer) { return processor.read(message, peer); }
+        @Override public CompletableFuture<JsonNode> process(Incoming message, Peer peer) { return core.apply(message, peer); }
+        @Override public Executor handlerExecutor() { return handlerExecutor == pool ? offSelector : handlerExecutor; }
+        @Override public Executor nonBlockingExecutor() { return handlerExecutor == pool ? afterRead : handlerExecutor; }
         @Override public ScheduledExecutorService scheduler() { return scheduler; }
         @Override public Limits limits() { return limits; }
         @Override public void opened(boolean compressed) { metrics.connectionOpened(compressed); }

@@ -17,18 +17,16 @@ import java.nio.channels.SocketChannel;
  * thread, and that thread's request for the next read wakes the selector again to update its interest set: two
  * wake-ups per read. A read only fills, parses and hands the message to its frame task, none of which blocks, so
  * here it says {@code NON_BLOCKING}: Jetty's adaptive strategy then runs it on the selector thread (produce-consume),
- * where asking for the next read wakes nobody. The frame task (the handlers) still goes to the pool, unless the
- * server was told that its handlers never block: then it runs right after the read, on the selector thread.
+ * where asking for the next read wakes nobody. A frame task whose handlers may block goes to the pool; one whose
+ * handlers were declared non-blocking runs right after the read, on the selector thread (decision 0014).
  * HTTP connections (the upgrade, the admin API) are left as Jetty made them.
  */
 final class SelectorReads extends ServerConnector {
     private final ElasticPool pool;
-    private final boolean handlersInline;
 
-    SelectorReads(Server server, ElasticPool pool, boolean handlersInline) {
+    SelectorReads(Server server, ElasticPool pool) {
         super(server);
         this.pool = pool;
-        this.handlersInline = handlersInline;
     }
 
     @Override protected SocketChannelEndPoint newEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key) {
@@ -75,7 +73,7 @@ final class SelectorReads extends ServerConnector {
                 jettys = callback;
                 Runnable read = callback::succeeded;
                 onSelector = new Callback() {
-                    @Override public void succeeded() { pool.runRead(read, handlersInline); }
+                    @Override public void succeeded() { pool.runRead(read); }
                     @Override public void failed(Throwable x) { callback.failed(x); }
                     @Override public Invocable.InvocationType getInvocationType() { return Invocable.InvocationType.NON_BLOCKING; }
                 };

@@ -3,6 +3,7 @@ package dev.rpcws.server;
 import dev.rpcws.testkit.WebSocketFrames;
 import dev.rpcws.testkit.WebSocketFrames.Frame;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -10,6 +11,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.List;
 
 /**
  * A WebSocket peer written by hand on a plain socket, for what no WebSocket library will send: a text
@@ -67,6 +69,14 @@ final class RawTcp implements AutoCloseable {
     /** As above; {@code rsv1} marks the first frame of a compressed message (permessage-deflate). */
     void sendFrame(boolean fin, boolean rsv1, int opcode, byte[] payload) throws IOException {
         WebSocketFrames.write(out, fin, rsv1, opcode, payload, true);
+    }
+
+    /** Sends masked text frames in one write, so that the server reads them together. */
+    void sendTexts(List<String> texts) throws IOException {
+        ByteArrayOutputStream frames = new ByteArrayOutputStream();
+        for (String text : texts) WebSocketFrames.write(frames, true, false, 0x1, text.getBytes(StandardCharsets.UTF_8), true);
+        out.write(frames.toByteArray());
+        out.flush();
     }
 
     /** Drops the connection with a TCP reset instead of a close handshake or a FIN. */

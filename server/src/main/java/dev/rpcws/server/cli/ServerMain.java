@@ -93,10 +93,6 @@ public final class ServerMain implements Callable<Integer> {
     @Option(names = "--permessage-deflate", description = "Accept permessage-deflate (declined by default, as the reference does).")
     boolean perMessageDeflate = DEFAULTS.perMessageDeflate();
 
-    @Option(names = "--non-blocking-handlers", description = "Every handler returns without blocking: calls are answered on the thread"
-            + " that read them, without a hand-off (a handler that blocks then stalls every connection that thread reads).")
-    boolean nonBlockingHandlers;
-
     @Option(names = "--tls-port", paramLabel = "PORT", description = "Also serve wss:// on this port (0 picks a free one); needs --tls-keystore.")
     Integer tlsPort;
 
@@ -166,7 +162,7 @@ public final class ServerMain implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new Unusable(e.getMessage());
         }
-        RpcServer server = new RpcServer(options).nonBlockingHandlers(nonBlockingHandlers);
+        RpcServer server = new RpcServer(options);
         if (fixture == Fixture.compat) CompatFixture.install(server);
         if (!tokens.isEmpty()) server.authenticateHandshakes(HandshakeAuthenticator.tokens(tokens), tokenLogsIn);
         try {

@@ -1,6 +1,7 @@
 package dev.rpcws.server.connection;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.rpcws.protocol.Incoming;
 import dev.rpcws.protocol.Peer;
 import dev.rpcws.server.limits.Limits;
 
@@ -12,11 +13,17 @@ import java.util.concurrent.ScheduledExecutorService;
 public interface ConnectionHost {
     // ---- what connections use ----
 
-    /** Processes one message of {@code peer} by the protocol's rules: the reply, or null when none is due. */
-    CompletableFuture<JsonNode> process(String message, Peer peer);
+    /** Parses one message of {@code peer}, and finds out whether processing it may block. */
+    Incoming read(String message, Peer peer);
 
-    /** Runs frame tasks (and with them the method handlers). */
+    /** Processes one message of {@code peer} by the protocol's rules: the reply, or null when none is due. */
+    CompletableFuture<JsonNode> process(Incoming message, Peer peer);
+
+    /** Runs frame tasks whose handlers may block: never on a selector thread. */
     Executor handlerExecutor();
+
+    /** Runs frame tasks that cannot block: on the thread that read them, once the read returns. */
+    Executor nonBlockingExecutor();
 
     /** Runs heartbeats, stall checks and close timers. */
     ScheduledExecutorService scheduler();

@@ -1,5 +1,6 @@
 package dev.rpcws.server.connection;
 
+import dev.rpcws.protocol.Incoming;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -8,17 +9,18 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs a connection's messages on the handler executor (decision 0003). A <em>frame task</em> processes the
- * messages that arrive while it runs one after another, so a burst costs one thread hand-off, and writes the
- * replies of the burst together when it ends (or every {@link #MAX_BATCHED}). A handler that blocks or runs
- * long does not hold the connection: when a task has not moved on for {@link #STALL_MILLIS} ms while messages
- * wait, a stall check starts another task for them (messages of one connection may run concurrently, as in the
- * reference) and writes out the replies the stuck task had batched. Reads pause while {@code maxInFlight}
- * messages are unanswered: TCP back-pressure instead of an unbounded queue.
- *
- * <p>The object is itself the task given to the executor, so that starting one allocates nothing.
+ * Runs a connection's messages (decision 0003). A <em>frame task</em> processes the messages that arrive while it
+ * runs one after another, so a burst costs at most one thread hand-off, and writes the replies of the burst
+ * together when it ends (or every {@link #MAX_BATCHED}). Where a task runs depends on its next message (decision
+ * 0014): one whose handlers cannot block runs on the thread that read it, right after the read; one that may
+ * block runs on the handler executor, and a task on the reading thread that comes to such a message hands the
+ * rest over to it. Messages are taken in arrival order either way, so a connection's replies keep their order.
+ * A handler that blocks or runs long does not hold the connection: when a task has not moved on for
+ * {@link #STALL_MILLIS} ms while messages wait, a stall check starts another task for them (messages of one
+ * connection may run concurrently, as in the reference) and writes out the replies the stuck task had batched.
+ * Reads pause while {@code maxInFlight} messages are unanswered: TCP back-pressure instead of an unbounded queue.
  */
-final class FrameTasks implements Runnable {
+final class FrameTasks {
     private static final Logger LOG = LoggerFactory.getLogger(FrameTasks.class);
     /** How long a frame task may stay on one message while others wait before they get a task of their own. */
     static final long STALL_MILLIS = 20;
@@ -27,7 +29,10 @@ final class FrameTasks implements Runnable {
 
     private final RpcConnection connection;
     private final int maxInFlight;
-    private final ArrayDeque<String> waiting = new ArrayDeque<>(4); // guarded by this: messages no task has taken yet
+    /** The two kinds of task, made once so that starting one allocates nothing. */
+    private final Runnable readingThreadTask = () -> run(false);
+    private final Runnable handlerTask = () -> run(true);
+    private final ArrayDeque<Incoming> waiting = new ArrayDeque<>(4); // guarded by this: messages no task has taken yet
     private int inFlight;         // guarded by this: messages received and not yet answered
     private boolean readsPaused;  // guarded by this
     private int tasks;            // guarded by this: frame tasks running
@@ -40,7 +45,7 @@ final class FrameTasks implements Runnable {
     }
 
     /** A whole message arrived: it waits for the running task, or starts one. */
-    void accept(String text) {
+    void accept(Incoming message) {
         boolean demand;
         boolean start;
         boolean watch = false;
@@ -49,7 +54,7 @@ final class FrameTasks implements Runnable {
             inFlight++;
             demand = inFlight < maxInFlight;
             readsPaused = !demand;
-            waiting.add(text);
+            waiting.add(message);
             start = tasks == 0;
             if (start) tasks++;
             else if (stallCheck == null) watch = true; // it waits behind a running task
@@ -57,7 +62,7 @@ final class FrameTasks implements Runnable {
             if (watch) scheduleStallCheck(seen);
         }
         if (demand) connection.demand();
-        if (start) startTask();
+        if (start) startTask(message.mayBlock());
     }
 
     /** A message is answered (or needs no answer): resume reads that back-pressure paused. */
@@ -92,9 +97,11 @@ final class FrameTasks implements Runnable {
         }
     }
 
-    private void startTask() {
+    private void startTask(boolean mayBlock) {
+        ConnectionHost host = connection.host();
         try {
-            connection.host().handlerExecutor().execute(this);
+            if (mayBlock) host.handlerExecutor().execute(handlerTask);
+            else host.nonBlockingExecutor().execute(readingThreadTask);
         } catch (RuntimeException rejected) {
             LOG.warn("handler executor refused the frames of {}: {}", connection.socketId(), rejected.toString());
             int dropped;
@@ -110,26 +117,36 @@ final class FrameTasks implements Runnable {
     /**
      * A frame task: processes waiting messages until there are none, then writes the replies it batched (and
      * every {@link #MAX_BATCHED} replies on the way, so that a long stream of messages does not hold them back).
+     * A task that must not block hands itself over when the next message may.
      */
-    @Override public void run() {
+    private void run(boolean mayBlock) {
         int batched = 0;
-        String text;
-        while ((text = next()) != null) {
-            if (connection.process(text) && ++batched == MAX_BATCHED) {
+        for (;;) {
+            Incoming message;
+            synchronized (this) {
+                message = waiting.peek();
+                if (message == null) {
+                    tasks--;
+                    break;
+                }
+                if (!mayBlock && message.mayBlock()) message = null; // still waiting, for the task it hands over to
+                else {
+                    waiting.poll();
+                    taken++;
+                }
+            }
+            if (message == null) {
+                if (batched > 0) connection.flush();
+                startTask(true);
+                return;
+            }
+            if (connection.process(message) && ++batched == MAX_BATCHED) {
                 connection.flush();
                 batched = 0;
             }
         }
         if (batched > 0) connection.flush();
         connection.taskEnded();
-    }
-
-    /** The next waiting message, or null (and the task ends) when there is none. */
-    private synchronized String next() {
-        String text = waiting.poll();
-        if (text == null) tasks--;
-        else taken++;
-        return text;
     }
 
     private void scheduleStallCheck(long seen) { // holding the lock
@@ -157,6 +174,6 @@ final class FrameTasks implements Runnable {
             scheduleStallCheck(taken);
         }
         if (stuck) connection.flush();
-        if (rescue) startTask();
+        if (rescue) startTask(true);
     }
 }

@@ -1,6 +1,7 @@
 package dev.rpcws.server.connection;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.rpcws.protocol.Incoming;
 import dev.rpcws.protocol.Json;
 import dev.rpcws.protocol.Peer;
 import dev.rpcws.protocol.Wire;
@@ -164,7 +165,7 @@ public final class RpcConnection implements FrameHandler, Peer, Subscriber {
             core.demand(); // more fragments to come
         } else {
             host.frameReceived();
-            tasks.accept(message);
+            tasks.accept(host.read(message, this));
         }
     }
 
@@ -189,9 +190,9 @@ public final class RpcConnection implements FrameHandler, Peer, Subscriber {
      * Processes one message. A reply ready at once (every synchronous handler) is batched and the method
      * returns true; a later one (an asynchronous handler) is written on its own when it comes.
      */
-    boolean process(String text) {
+    boolean process(Incoming message) {
         try {
-            CompletableFuture<JsonNode> reply = host.process(text, this);
+            CompletableFuture<JsonNode> reply = host.process(message, this);
             if (reply.isDone() && !reply.isCompletedExceptionally()) return answered(reply.join(), true);
             reply.whenComplete((r, failure) -> {
                 if (failure == null) answered(r, false);
