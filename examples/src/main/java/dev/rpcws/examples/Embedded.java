@@ -13,7 +13,7 @@ public final class Embedded {
     public static RpcServer start(int port) throws Exception {
         // README: begin
         RpcServer server = new RpcServer(ServerOptions.builder().port(port).build());
-        server.register("sum", (params, ctx) -> params.get(0).asDouble() + params.get(1).asDouble());
+        server.register("sum", (params, ctx) -> params.get(0).asDouble() + params.get(1).asDouble()).nonBlocking();
         server.register("secret", (params, ctx) -> "s").protect();
         server.setAuth((params, ctx) -> "foo".equals(params.path("username").asText()));
         server.event("newsUpdate");

@@ -13,7 +13,7 @@ public final class Quickstart {
     public static void main(String[] args) throws Exception {
         // A server with one method and one event, on a free port (0) of 127.0.0.1.
         try (RpcServer server = new RpcServer(ServerOptions.builder().port(0).build())) {
-            server.register("sum", (params, ctx) -> params.get(0).asDouble() + params.get(1).asDouble());
+            server.register("sum", (params, ctx) -> params.get(0).asDouble() + params.get(1).asDouble()).nonBlocking();
             server.event("newsUpdate");
             server.start();
 
