@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 
 /**
  * The side-by-side benchmark: the Jetty server, the canonical Node server and the floor ({@link FloorServer}) on
@@ -70,7 +71,8 @@ public final class BenchMain {
         boolean deflateRun = true;
         // fan-out
         int[] fanOut = {1_000, 10_000, 19_000};
-        int warmupRounds = 5;
+        /** Warm-up at each count until the server's CPU per delivery is steady; a fresh JVM compiles for thousands of rounds' deliveries. */
+        WarmUp.Rule warmUp = new WarmUp.Rule(5, 5, 100, 0.10);
         int rounds = 20;
         // idle
         int[] idle = {5_000, 10_000, 19_000};
@@ -140,7 +142,7 @@ public final class BenchMain {
                         c.windows = 1;
                         c.seriesWindows = 1;
                         c.fanOut = new int[] {100, 1_000};
-                        c.warmupRounds = 1;
+                        c.warmUp = new WarmUp.Rule(2, 2, 6, 0.10);
                         c.rounds = 3;
                         c.idle = new int[] {500, 1_000};
                         c.settle = Duration.ofMillis(500);
@@ -346,7 +348,9 @@ public final class BenchMain {
 
     /**
      * The fan-out series on a fresh server: the generator opens the largest count of connections, subscribes
-     * them in growing shares, and at each count emits warm-up rounds, then measured rounds 100 ms apart.
+     * them in growing shares, and at each count emits warm-up rounds until the server's CPU per delivery is steady
+     * ({@link WarmUp}), then measured rounds 100 ms apart. With {@code --profile}, JFR of the Jetty server records the
+     * largest count from the start of its warm-up: the recompilation that starting it sets off happens there.
      */
     static void fanOut(Config c, Results results, Agent.Kind kind, String serverName) {
         if (c.fanOut.length == 0) return;
@@ -361,12 +365,11 @@ public final class BenchMain {
             for (int s : c.fanOut) {
                 long errorsBefore = agent.stats().errors();
                 int subscribeErrors = agent.subscribe("subscribers", EVENT, s, openTimeout(s));
-                for (int w = 0; w < c.warmupRounds; w++) {
-                    sleep(Duration.ofMillis(50));
-                    agent.fanOut("subscribers", server.adminPort, EVENT, ++round, c.payload, Duration.ofSeconds(10), server.pid());
-                }
                 boolean profiling = c.profile && serverName.equals("jetty") && s == max;
                 if (profiling) server.jcmd("JFR.start", "name=bench", "settings=profile");
+                WarmUp.Outcome warm = warmUp(c, agent, server.adminPort, round, server.threadsCpu());
+                round += warm.rounds();
+                log("%s / %s: fan-out to %d: warm-up %s", serverName, kind.id, s, warm.text());
                 List<Double> millis = new ArrayList<>();
                 int incomplete = 0;
                 long serverCpu = 0, selfCpu = 0, selfWait = 0, elapsed = 0, deliveries = 0;
@@ -386,7 +389,7 @@ public final class BenchMain {
                 double p50 = sorted.length == 0 ? Double.NaN : sorted[(sorted.length - 1) / 2];
                 double maxMs = sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1];
                 long errors = subscribeErrors + agent.stats().errors() - errorsBefore;
-                Results.FanOutPoint p = new Results.FanOutPoint(kind.id, serverName, s, c.rounds, incomplete, p50, maxMs, s / (p50 / 1e3),
+                Results.FanOutPoint p = new Results.FanOutPoint(kind.id, serverName, s, warm.rounds(), warm.steady(), c.rounds, incomplete, p50, maxMs, s / (p50 / 1e3),
                         serverCpu / 1e3 / deliveries, (double) (serverCpu + selfCpu) / elapsed,
                         selfWait < 0 ? Double.NaN : selfWait / 1e6 / (elapsed / 1e9), errors);
                 results.fanOut.add(p);
@@ -399,6 +402,29 @@ public final class BenchMain {
             close(agent);
             close(server);
         }
+    }
+
+    /**
+     * Warm-up rounds to the group "subscribers" through the admin API at {@code adminPort}, 50 ms apart, numbered
+     * after {@code lastRound}, in batches until the CPU the servers used ({@code serverCpu}, read before and after
+     * each pause and round) is steady by {@code c.warmUp}. Exact CPU time ({@link Proc.ThreadsCpu}): 10 ms ticks would be
+     * 2 us per delivery in 5 rounds to 1,000 subscribers, more than the tolerance.
+     */
+    static WarmUp.Outcome warmUp(Config c, Agent agent, int adminPort, int lastRound, LongSupplier serverCpu) {
+        int[] round = {lastRound};
+        return WarmUp.run(c.warmUp, rounds -> {
+            long cpu = 0, pauses = 0, delivered = 0;
+            for (int i = 0; i < rounds; i++) {
+                long pauseStart = serverCpu.getAsLong();
+                sleep(Duration.ofMillis(50));
+                long roundStart = serverCpu.getAsLong();
+                delivered += agent.fanOut("subscribers", adminPort, EVENT, ++round[0], c.payload, Duration.ofSeconds(10), 0).received();
+                long roundEnd = serverCpu.getAsLong();
+                pauses += roundStart - pauseStart;
+                cpu += roundEnd - pauseStart;
+            }
+            return new WarmUp.Batch(cpu, pauses, delivered);
+        });
     }
 
     /**

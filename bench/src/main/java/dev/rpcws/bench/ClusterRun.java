@@ -58,11 +58,11 @@ final class ClusterRun {
             }
             int errors = agent.subscribe("subscribers", BenchMain.EVENT, size, BenchMain.openTimeout(size));
             ServerProcess emitter = targets.get(0);
-            int round = 0;
-            for (int w = 0; w < c.warmupRounds; w++) {
-                BenchMain.sleep(Duration.ofMillis(50));
-                agent.fanOut("subscribers", emitter.adminPort, BenchMain.EVENT, ++round, c.payload, Duration.ofSeconds(10), 0);
-            }
+            // steady by the CPU of every node (Redis is not a server of the bench's, and does the same work every round)
+            List<Proc.ThreadsCpu> cpu = targets.stream().map(ServerProcess::threadsCpu).toList();
+            WarmUp.Outcome warm = BenchMain.warmUp(c, agent, emitter.adminPort, 0, () -> cpu.stream().mapToLong(Proc.ThreadsCpu::getAsLong).sum());
+            BenchMain.log("cluster: %s, fan-out to %d: warm-up %s", setup, size, warm.text());
+            int round = warm.rounds();
             List<Double> millis = new ArrayList<>();
             int incomplete = 0;
             for (int r = 0; r < c.rounds; r++) {
@@ -74,7 +74,7 @@ final class ClusterRun {
             targets.forEach(BenchMain::requireAlive);
             double[] sorted = millis.stream().mapToDouble(Double::doubleValue).sorted().toArray();
             double p50 = percentile(sorted, 50);
-            Results.ClusterFanOutPoint p = new Results.ClusterFanOutPoint(setup, size, c.rounds, incomplete, p50, percentile(sorted, 100),
+            Results.ClusterFanOutPoint p = new Results.ClusterFanOutPoint(setup, size, warm.rounds(), warm.steady(), c.rounds, incomplete, p50, percentile(sorted, 100),
                     size / (p50 / 1e3), errors + agent.stats().errors());
             results.clusterFanOut.add(p);
             BenchMain.log("cluster: %s, fan-out to %d: p50 %.2f ms, max %.2f ms, %.0f deliveries/s, %d incomplete rounds, %d errors",

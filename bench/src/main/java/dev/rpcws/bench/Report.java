@@ -166,10 +166,11 @@ final class Report {
                 .append("without a broker, and to as many spread evenly over three nodes that pass the emit on through one redis-server.\n")
                 .append("All on this machine: the nodes and Redis share its cores, so this shows what the broker costs, not what more\n")
                 .append("machines would gain.\n\n");
-        md.append("| subscribers | setup | time until all received, p50 | max | deliveries/s (at p50) | incomplete rounds | errors |\n")
-                .append("|---:|---|---:|---:|---:|---:|---:|\n");
+        md.append("| subscribers | setup | warm-up rounds | time until all received, p50 | max | deliveries/s (at p50) | incomplete rounds | errors |\n")
+                .append("|---:|---|---:|---:|---:|---:|---:|---:|\n");
         for (Results.ClusterFanOutPoint p : r.clusterFanOut) {
-            md.append(String.format(Locale.ROOT, "| %,d | %s | %s | %s | %s | %d | %d |%n", p.subscribers(), p.setup(), value(p.p50Millis(), 2, "ms"),
+            md.append(String.format(Locale.ROOT, "| %,d | %s | %s | %s | %s | %s | %d | %d |%n", p.subscribers(), p.setup(),
+                    warmUp(p.warmupRounds(), p.warmupSteady()), value(p.p50Millis(), 2, "ms"),
                     value(p.maxMillis(), 2, "ms"), value(p.deliveriesPerSecond(), 0, ""), p.incomplete(), p.errors()));
         }
         Results.BrokerLatency l = r.brokerLatency;
@@ -203,8 +204,8 @@ final class Report {
                 .append(fmt(c.warmup.toMillis() / 1e3, 1)).append(" s warm-up, then ").append(c.windows).append(" windows of ")
                 .append(fmt(c.measure.toMillis() / 1e3, 1)).append(" s per server and generator, taking turns; series at ")
                 .append(Arrays.toString(c.callSeries)).append(" connections (").append(c.seriesWindows).append(" windows each) |\n");
-        md.append("| fan-out | ").append(Arrays.toString(c.fanOut)).append(" subscribers; ").append(c.warmupRounds).append(" warm-up + ")
-                .append(c.rounds).append(" measured rounds per size |\n");
+        md.append("| fan-out | ").append(Arrays.toString(c.fanOut)).append(" subscribers; per size, warm-up in ").append(c.warmUp.text())
+                .append(" (the rounds each took: the fan-out series), then ").append(c.rounds).append(" measured rounds |\n");
         md.append("| idle | ").append(Arrays.toString(c.idle)).append(" connections, held by generator processes of up to ")
                 .append(String.format(Locale.ROOT, "%,d", c.perProcess)).append(" each; heartbeats: default ").append(BenchMain.DEFAULT_PING_MILLIS / 1000)
                 .append(" s over ").append(fmt(c.heartbeatWindow.toMillis() / 1e3, 1)).append(" s, ").append(c.shortPingMillis)
@@ -245,11 +246,11 @@ final class Report {
                     value(p.p50Micros(), 0, "us"), value(p.p99Micros(), 0, "us"), value(p.p999Micros(), 0, "us"), p.errors(),
                     value(p.generatorCpuPerCallMicros(), 2, "us"), value(p.generatorWaitMillisPerSecond(), 0, "ms/s")));
         }
-        md.append("\n## Fan-out series\n\n| subscribers | generator | server | p50 | max | deliveries/s | server CPU per delivery | cores busy |"
-                + " generator waiting for a CPU | incomplete rounds | errors |\n|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        md.append("\n## Fan-out series\n\n| subscribers | generator | server | warm-up rounds | p50 | max | deliveries/s | server CPU per delivery |"
+                + " cores busy | generator waiting for a CPU | incomplete rounds | errors |\n|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Results.FanOutPoint p : r.fanOut) {
-            md.append(String.format(Locale.ROOT, "| %,d | %s | %s | %s | %s | %s | %s | %s | %s | %d | %d |%n", p.subscribers(), p.generator(), p.server(),
-                    value(p.p50Millis(), 2, "ms"), value(p.maxMillis(), 2, "ms"), value(p.deliveriesPerSecond(), 0, ""),
+            md.append(String.format(Locale.ROOT, "| %,d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %d | %d |%n", p.subscribers(), p.generator(), p.server(),
+                    warmUp(p.warmupRounds(), p.warmupSteady()), value(p.p50Millis(), 2, "ms"), value(p.maxMillis(), 2, "ms"), value(p.deliveriesPerSecond(), 0, ""),
                     value(p.serverCpuPerDeliveryMicros(), 2, "us"), value(p.machineCores(), 2, ""), value(p.generatorWaitMillisPerSecond(), 0, "ms/s"),
                     p.incomplete(), p.errors()));
         }
@@ -309,6 +310,11 @@ final class Report {
     private static double idleValue(Results r, String g, String server, int size, Function<Results.IdlePoint, Double> f) {
         Optional<Results.IdlePoint> p = r.idle(g, server, size);
         return p.map(f).orElse(Double.NaN);
+    }
+
+    /** The rounds a warm-up took, and "(not steady)" where it stopped at its bound. */
+    static String warmUp(int rounds, boolean steady) {
+        return steady ? Integer.toString(rounds) : rounds + " (not steady)";
     }
 
     static String value(double v, int decimals, String unit) {

@@ -16,9 +16,12 @@ final class Results {
                      long errors, double generatorCpuPerCallMicros, double generatorCores, double generatorWaitMillisPerSecond,
                      double rssMiB) {}
 
-    /** Fan-out rounds to {@code subscribers}: round times, throughput and CPU. */
-    record FanOutPoint(String generator, String server, int subscribers, int rounds, int incomplete, double p50Millis,
-                       double maxMillis, double deliveriesPerSecond, double serverCpuPerDeliveryMicros, double machineCores,
+    /**
+     * Fan-out rounds to {@code subscribers}: round times, throughput and CPU; after {@code warmupRounds}, which ended
+     * with the server's CPU per delivery steady ({@code warmupSteady}) or at the bound ({@link WarmUp}).
+     */
+    record FanOutPoint(String generator, String server, int subscribers, int warmupRounds, boolean warmupSteady, int rounds,
+                       int incomplete, double p50Millis, double maxMillis, double deliveriesPerSecond, double serverCpuPerDeliveryMicros, double machineCores,
                        double generatorWaitMillisPerSecond, long errors) {}
 
     /**
@@ -39,8 +42,8 @@ final class Results {
     }
 
     /** Fan-out rounds to {@code subscribers} on one node, or spread over the nodes of a cluster ({@code setup}). */
-    record ClusterFanOutPoint(String setup, int subscribers, int rounds, int incomplete, double p50Millis, double maxMillis,
-                              double deliveriesPerSecond, long errors) {}
+    record ClusterFanOutPoint(String setup, int subscribers, int warmupRounds, boolean warmupSteady, int rounds, int incomplete,
+                              double p50Millis, double maxMillis, double deliveriesPerSecond, long errors) {}
 
     /** From an emit to its delivery on the emitting node and on another node, and the difference: what the broker adds. */
     record BrokerLatency(int emits, double localP50Millis, double localP99Millis, double remoteP50Millis, double remoteP99Millis,

@@ -92,6 +92,11 @@ final class ServerProcess implements AutoCloseable {
         return Proc.cpuNanos(process.pid());
     }
 
+    /** A counter of the process's CPU time to the nanosecond, from its threads ({@link Proc.ThreadsCpu}). */
+    Proc.ThreadsCpu threadsCpu() {
+        return new Proc.ThreadsCpu(process.pid());
+    }
+
     long rssBytes() {
         return Proc.rssBytes(process.pid());
     }

@@ -2,8 +2,11 @@ package dev.rpcws.bench;
 
 import org.junit.jupiter.api.Test;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -49,5 +52,36 @@ class ProcTest {
         long cpu = Proc.cpuNanos(Proc.self()) - cpuBefore;
         assertThat(cpu).as("CPU time of the spinning threads").isGreaterThanOrEqualTo(100_000_000L);
         assertThat(waited.get()).as("time the spinning threads were ready but had no CPU").isGreaterThan(cpu * 3 / 2);
+    }
+
+    @Test
+    void theThreadsCpuCounterCountsEveryThreadToTheNanosecondAndNeverGoesBack() throws Exception {
+        Proc.ThreadsCpu cpu = new Proc.ThreadsCpu(Proc.self());
+        long before = cpu.getAsLong();
+        // Another thread spins for 50 ms of its own CPU time (the JVM's exact clock) and stays alive past the reading.
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        AtomicLong spun = new AtomicLong();
+        CountDownLatch spinning = new CountDownLatch(1);
+        CountDownLatch read = new CountDownLatch(1);
+        Thread spinner = new Thread(() -> {
+            long start = mx.getCurrentThreadCpuTime();
+            while (mx.getCurrentThreadCpuTime() - start < 50_000_000L) Thread.onSpinWait();
+            spun.set(mx.getCurrentThreadCpuTime() - start);
+            spinning.countDown();
+            try {
+                read.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        spinner.start();
+        spinning.await();
+        long during = cpu.getAsLong();
+        read.countDown();
+        spinner.join();
+        long after = cpu.getAsLong();
+
+        assertThat(during - before).as("CPU time of the process's threads, over the spin").isGreaterThanOrEqualTo(spun.get());
+        assertThat(after).as("once the spinning thread exited").isGreaterThanOrEqualTo(during);
     }
 }
