@@ -25,6 +25,8 @@ from __future__ import annotations
 import concurrent.futures
 import functools
 import inspect
+import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable
@@ -32,6 +34,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from types import TracebackType
 from typing import Any, ContextManager, Union, cast
 
+from websockets.client import ClientProtocol
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 from websockets.typing import Subprotocol
@@ -53,6 +56,7 @@ from .errors import (
 )
 from .lifecycle import ABNORMAL_CLOSURE, NORMAL_CLOSURE, Retry, State
 from .subscriptions import SubscriptionHandle
+from .tls import SerializedTLSSocket
 
 __all__ = [
     "DEFAULT",
@@ -288,6 +292,7 @@ class Client(ClientCore[Confirmation]):
             close_timeout=self.close_timeout,
             max_size=self.max_size,
             ping_interval=None,  # our own heartbeat (heartbeat.py)
+            create_connection=_Connection,
         )
 
     def _run(self, opened: Future[None]) -> None:
@@ -414,6 +419,15 @@ class Client(ClientCore[Confirmation]):
         # Called under the lock, so the listener thread sees events in the order they happened.
         if self._listener_thread is not None:
             self._listener_thread.submit(_run_listener, handler, args)
+
+
+class _Connection(ClientConnection):
+    """websockets' connection, its TLS socket used by one thread at a time (tls.py says why)."""
+
+    def __init__(self, sock: socket.socket, protocol: ClientProtocol, **options: Any) -> None:
+        if isinstance(sock, ssl.SSLSocket):
+            sock = cast(socket.socket, SerializedTLSSocket(sock))
+        super().__init__(sock, protocol, **options)
 
 
 def _run_listener(handler: Handler, args: tuple[Any, ...]) -> None:
