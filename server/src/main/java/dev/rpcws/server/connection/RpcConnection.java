@@ -5,6 +5,7 @@ import dev.rpcws.protocol.Incoming;
 import dev.rpcws.protocol.Json;
 import dev.rpcws.protocol.Peer;
 import dev.rpcws.protocol.Wire;
+import dev.rpcws.server.events.Notification;
 import dev.rpcws.server.events.Subscriber;
 import dev.rpcws.server.limits.Limits;
 import dev.rpcws.server.limits.OutboundBudget;
@@ -16,6 +17,7 @@ import org.eclipse.jetty.websocket.core.CoreSession;
 import org.eclipse.jetty.websocket.core.Frame;
 import org.eclipse.jetty.websocket.core.FrameHandler;
 import org.eclipse.jetty.websocket.core.OpCode;
+import org.eclipse.jetty.websocket.core.WebSocketCoreSession;
 import org.eclipse.jetty.websocket.core.exception.CloseException;
 import org.eclipse.jetty.websocket.core.exception.WebSocketTimeoutException;
 import org.slf4j.Logger;
@@ -57,6 +59,7 @@ public final class RpcConnection implements FrameHandler, Peer, Subscriber {
     private final Heartbeat heartbeat;
     private final LoginThrottle logins;
     private volatile CoreSession core;
+    private volatile DirectOutput direct; // the plain socket under a session with no extension, else null
     private volatile boolean loggedIn;
     private volatile int gone; // 1 once the connection has left its namespace
     private volatile ScheduledFuture<?> abort; // an eviction's, until the close completes
@@ -102,6 +105,8 @@ public final class RpcConnection implements FrameHandler, Peer, Subscriber {
 
     @Override public void onOpen(CoreSession session, Callback callback) {
         core = session;
+        if (session instanceof WebSocketCoreSession s && s.getNegotiatedExtensions().isEmpty()
+                && s.getConnection().getEndPoint() instanceof DirectOutput d) direct = d;
         namespace.join(this);
         host.opened(session.getNegotiatedExtensions().stream().anyMatch(e -> e.getName().equals("permessage-deflate")));
         heartbeat.start();
@@ -233,25 +238,46 @@ public final class RpcConnection implements FrameHandler, Peer, Subscriber {
 
     // ---- frames out ----
 
-    /** Sends an event's text frame, encoded once for all its subscribers (UTF-8 JSON, never modified). */
-    @Override public boolean sendEvent(byte[] frame) {
-        return send(frame, false);
+    /**
+     * Sends an event's notification, encoded once for all its subscribers. While nothing of this connection's waits
+     * in Jetty's frame path, the whole frame is written to the socket directly if its output is free (decision 0016);
+     * otherwise it queues behind the rest, so a connection's frames keep their order.
+     */
+    @Override public boolean sendEvent(Notification notification) {
+        CoreSession c = core;
+        if (c == null || isGone()) return false;
+        Callback written = charge(notification.length());
+        if (written == null) return false;
+        DirectOutput d = direct;
+        if (d == null || !outbound.onlyFrameQueued(notification.length()) || !d.writeNow(notification.frame(), c, written)) {
+            c.sendFrame(new Frame(OpCode.TEXT, true, notification.payload()), written, false);
+        }
+        return true;
     }
 
     /**
-     * Queues a text frame (UTF-8 bytes); with {@code batch} it waits for the next {@link #flush()}. A peer
-     * whose unsent output passes the bound is cut off (slow-consumer policy); nothing here ever blocks.
+     * Queues a text frame (UTF-8 bytes); with {@code batch} it waits for the next {@link #flush()}. Nothing here
+     * ever blocks.
      */
     private boolean send(byte[] frame, boolean batch) {
         CoreSession c = core;
         if (c == null || isGone()) return false;
-        Callback written = outbound.charge(frame.length);
-        if (written == null) {
-            evict(Wire.CLOSE_POLICY_VIOLATION, "Slow consumer: more than " + outbound.max() + " bytes queued", "slow_consumer");
-            return false;
-        }
+        Callback written = charge(frame.length);
+        if (written == null) return false;
         c.sendFrame(new Frame(OpCode.TEXT, true, ByteBuffer.wrap(frame)), written, batch);
         return true;
+    }
+
+    /**
+     * Charges a frame to the outbound budget: the callback that gives it back once written, or null after cutting off
+     * a peer whose unsent output would pass the bound (the slow-consumer policy).
+     */
+    private Callback charge(int bytes) {
+        Callback written = outbound.charge(bytes);
+        if (written == null) {
+            evict(Wire.CLOSE_POLICY_VIOLATION, "Slow consumer: more than " + outbound.max() + " bytes queued", "slow_consumer");
+        }
+        return written;
     }
 
     /** Writes the batched frames. */

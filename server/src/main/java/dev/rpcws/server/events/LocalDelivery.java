@@ -48,7 +48,7 @@ public final class LocalDelivery implements EventDelivery {
         long emitted = System.nanoTime();
         Subscriber[] to = snapshot(audience.subscribers(emission));
         if (to.length == 0) return 0;
-        byte[] frame = Json.writeBytes(Frames.notification(emission.event(), emission.params()));
+        Notification notification = new Notification(Json.writeBytes(Frames.notification(emission.event(), emission.params())));
         int shares = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), to.length / SHARE_MIN));
         int size = (to.length + shares - 1) / shares;
         List<CompletableFuture<Integer>> others = new ArrayList<>(shares - 1);
@@ -56,12 +56,12 @@ public final class LocalDelivery implements EventDelivery {
             int start = from;
             int end = Math.min(to.length, from + size);
             try {
-                others.add(CompletableFuture.supplyAsync(() -> send(to, start, end, frame), executor));
+                others.add(CompletableFuture.supplyAsync(() -> send(to, start, end, notification), executor));
             } catch (RejectedExecutionException stopping) {
-                others.add(CompletableFuture.completedFuture(send(to, start, end, frame)));
+                others.add(CompletableFuture.completedFuture(send(to, start, end, notification)));
             }
         }
-        int sent = send(to, 0, Math.min(size, to.length), frame);
+        int sent = send(to, 0, Math.min(size, to.length), notification);
         for (CompletableFuture<Integer> share : others) sent += share.join();
         delivered.increment(sent);
         delivery.record(System.nanoTime() - emitted, TimeUnit.NANOSECONDS);
@@ -75,10 +75,10 @@ public final class LocalDelivery implements EventDelivery {
         return all.toArray(NONE);
     }
 
-    private static int send(Subscriber[] to, int from, int until, byte[] frame) {
+    private static int send(Subscriber[] to, int from, int until, Notification notification) {
         int sent = 0;
         for (int i = from; i < until; i++) {
-            if (to[i].sendEvent(frame)) sent++;
+            if (to[i].sendEvent(notification)) sent++;
         }
         return sent;
     }

@@ -3,10 +3,10 @@ package dev.rpcws.server.events;
 /** A connection as event delivery sees it. */
 public interface Subscriber {
     /**
-     * Queues an event's frame (UTF-8 JSON text, shared by every subscriber: never modified); never blocks.
+     * Sends or queues an event's notification (shared by every subscriber); never blocks.
      *
-     * @param frame the notification, UTF-8 JSON
+     * @param notification the notification, encoded once
      * @return false if it was not sent (the connection is gone, or was just cut off for falling behind)
      */
-    boolean sendEvent(byte[] frame);
+    boolean sendEvent(Notification notification);
 }

@@ -35,6 +35,11 @@ public final class OutboundBudget {
         return new Release(bytes);
     }
 
+    /** True if the frame of {@code bytes} just charged is all the unsent output: nothing else waits to be written. */
+    public boolean onlyFrameQueued(long bytes) {
+        return queued == bytes;
+    }
+
     /** Gives a frame's bytes back once Jetty has written it, or failed to. */
     private final class Release implements Callback {
         private final long bytes;

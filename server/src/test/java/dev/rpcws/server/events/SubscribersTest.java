@@ -23,7 +23,7 @@ class SubscribersTest {
 
     /** A subscriber of its own identity (a lambda without captures would be one instance for all). */
     private static final class Member implements Subscriber {
-        @Override public boolean sendEvent(byte[] frame) {
+        @Override public boolean sendEvent(Notification notification) {
             return true;
         }
     }
