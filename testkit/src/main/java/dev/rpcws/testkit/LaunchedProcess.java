@@ -166,7 +166,7 @@ public final class LaunchedProcess implements AutoCloseable {
         try {
             resume(); // a paused process cannot handle SIGTERM
         } catch (IllegalStateException alreadyGone) {
-            return;
+            // it exited meanwhile, and Java may not have seen it yet: wait below, so isAlive() is false on return
         }
         process.destroy();
         try {
