@@ -7,8 +7,8 @@ import java.nio.ByteBuffer;
 
 /**
  * A plain socket that takes an event's whole frame directly, when nothing else is being written on it, instead of
- * through Jetty's frame path (decision 0016). Jetty's own writes on it wait for such a write to end, and the other
- * way round, so frames never interleave.
+ * through Jetty's frame path (decision 0016). Jetty's own writes on it wait for such a write to end, and such a
+ * write is made only while none of Jetty's is under way, so frames never interleave.
  */
 public interface DirectOutput {
     /**
