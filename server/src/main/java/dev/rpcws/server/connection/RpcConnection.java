@@ -245,8 +245,7 @@ public final class RpcConnection implements FrameHandler, Peer, Subscriber {
      */
     @Override public boolean sendEvent(Notification notification) {
         CoreSession c = core;
-        if (c == null || isGone()) return false;
-        Callback written = charge(notification.length());
+        Callback written = charge(c, notification.length());
         if (written == null) return false;
         DirectOutput d = direct;
         if (d == null || !outbound.onlyFrameQueued(notification.length()) || !d.writeNow(notification.frame(), c, written)) {
@@ -261,18 +260,19 @@ public final class RpcConnection implements FrameHandler, Peer, Subscriber {
      */
     private boolean send(byte[] frame, boolean batch) {
         CoreSession c = core;
-        if (c == null || isGone()) return false;
-        Callback written = charge(frame.length);
+        Callback written = charge(c, frame.length);
         if (written == null) return false;
         c.sendFrame(new Frame(OpCode.TEXT, true, ByteBuffer.wrap(frame)), written, batch);
         return true;
     }
 
     /**
-     * Charges a frame to the outbound budget: the callback that gives it back once written, or null after cutting off
-     * a peer whose unsent output would pass the bound (the slow-consumer policy).
+     * Charges a frame to the outbound budget: the callback that gives it back once written; null if the connection
+     * is not open or gone, or after cutting off a peer whose unsent output would pass the bound (the slow-consumer
+     * policy).
      */
-    private Callback charge(int bytes) {
+    private Callback charge(CoreSession c, int bytes) {
+        if (c == null || isGone()) return null;
         Callback written = outbound.charge(bytes);
         if (written == null) {
             evict(Wire.CLOSE_POLICY_VIOLATION, "Slow consumer: more than " + outbound.max() + " bytes queued", "slow_consumer");
